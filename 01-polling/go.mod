@@ -1,0 +1,3 @@
+module example.com/wswalk/01-polling
+
+go 1.26

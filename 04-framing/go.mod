@@ -1,0 +1,3 @@
+module example.com/wswalk/04-framing
+
+go 1.26

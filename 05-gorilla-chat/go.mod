@@ -1,0 +1,3 @@
+module example.com/wswalk/05-gorilla-chat
+
+go 1.26

@@ -1,0 +1,32 @@
+# wswalk: the two commands are `make run` (the main demo) and `make test`.
+# Every target works from a fresh clone; see README.md.
+
+GO       ?= go
+CHAPTER  ?= 05-gorilla-chat
+BENCH    ?= .
+BENCHTIME ?= 1s
+
+.PHONY: test vet fmt-check run bench slides fuzz
+
+## test: vet, format check and every test of every chapter under the race detector
+test:
+	@scripts/test-env.sh $(MAKE) --no-print-directory vet fmt-check gotest
+
+.PHONY: gotest
+gotest:
+	$(GO) test -race -count=1 work
+
+vet:
+	$(GO) vet work
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "not gofmt-ed:"; echo "$$out"; exit 1; fi
+
+## run: the main demo (the chat room with the side-by-side page); CHAPTER=01-polling make run for another
+run:
+	$(GO) run ./$(CHAPTER)
+
+## bench: the side-by-side benchmarks of every chapter (never part of make test)
+bench:
+	@scripts/test-env.sh $(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -benchtime $(BENCHTIME) work

@@ -1,0 +1,3 @@
+module example.com/wswalk/slides
+
+go 1.26

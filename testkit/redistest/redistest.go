@@ -1,0 +1,167 @@
+// Package redistest gives tests a real Redis: the shared one named by
+// REDIS_URL, or a private redis-server of their own that they may stop and
+// restart (to test what happens when Redis goes away).
+//
+// There is no mock here on purpose: the lesson of chapter 06 is how a real
+// Redis behaves (LRANGE bounds, pipelines, Pub/Sub), and a mock would only
+// repeat what its author believed.
+package redistest
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// DefaultURL is used when REDIS_URL is empty.
+const DefaultURL = "redis://127.0.0.1:6379/0"
+
+// InstallHint is the one command that makes redis-server available.
+const InstallHint = "apt-get update && apt-get install -y redis-server"
+
+// URL returns the shared Redis for tests: $REDIS_URL, else DefaultURL. It
+// fails the test, with how to fix it, when nothing answers PING there.
+func URL(t testing.TB) string {
+	t.Helper()
+	u := os.Getenv("REDIS_URL")
+	if u == "" {
+		u = DefaultURL
+	}
+	addr, err := Addr(u)
+	if err != nil {
+		t.Fatalf("REDIS_URL %q: %v", u, err)
+	}
+	if err := Ping(addr); err != nil {
+		t.Fatalf("no Redis answers at %s (%v): run the tests with `make test`, which starts one, or set REDIS_URL", u, err)
+	}
+	return u
+}
+
+// Addr returns host:port of a redis:// URL.
+func Addr(redisURL string) (string, error) {
+	u, err := url.Parse(redisURL)
+	if err != nil {
+		return "", err
+	}
+	if u.Scheme != "redis" {
+		return "", fmt.Errorf("scheme %q, want redis", u.Scheme)
+	}
+	host := u.Host
+	if u.Port() == "" {
+		host = net.JoinHostPort(u.Hostname(), "6379")
+	}
+	return host, nil
+}
+
+// Ping sends the inline command PING and expects +PONG, with a short
+// deadline. It speaks RESP by hand so this package needs no client library.
+func Ping(addr string) error {
+	c, err := net.DialTimeout("tcp", addr, time.Second)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(2 * time.Second))
+	if _, err := c.Write([]byte("PING\r\n")); err != nil {
+		return err
+	}
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(line) != "+PONG" {
+		return fmt.Errorf("PING answered %q", strings.TrimSpace(line))
+	}
+	return nil
+}
+
+// Server is a private redis-server started for one test, on a free loopback
+// port, keeping nothing on disk.
+type Server struct {
+	t    testing.TB
+	Port int
+
+	mu  sync.Mutex
+	cmd *exec.Cmd
+}
+
+// Start starts a private redis-server for the test and stops it when the
+// test ends. The test fails, with the install command, when redis-server is
+// not installed.
+func Start(t testing.TB) *Server {
+	t.Helper()
+	if _, err := exec.LookPath("redis-server"); err != nil {
+		t.Fatalf("this test starts its own redis-server, which is not installed: %s", InstallHint)
+	}
+	s := &Server{t: t, Port: freePort(t)}
+	s.Restart()
+	t.Cleanup(s.Stop)
+	return s
+}
+
+// URL is the redis:// URL of the private server.
+func (s *Server) URL() string { return fmt.Sprintf("redis://127.0.0.1:%d/0", s.Port) }
+
+// Addr is host:port of the private server.
+func (s *Server) Addr() string { return "127.0.0.1:" + strconv.Itoa(s.Port) }
+
+// Stop kills the server, as a crash or a network loss would look to its
+// clients. Stopping a stopped server does nothing.
+func (s *Server) Stop() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd == nil {
+		return
+	}
+	_ = s.cmd.Process.Kill()
+	_ = s.cmd.Wait()
+	s.cmd = nil
+}
+
+// Restart starts the server again on the same port (empty: it keeps nothing
+// on disk) and waits until it answers PING.
+func (s *Server) Restart() {
+	s.t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd != nil {
+		return
+	}
+	cmd := exec.Command("redis-server",
+		"--port", strconv.Itoa(s.Port), "--bind", "127.0.0.1",
+		"--save", "", "--appendonly", "no", "--dir", s.t.TempDir(),
+		"--loglevel", "warning")
+	if err := cmd.Start(); err != nil {
+		s.t.Fatalf("start redis-server: %v", err)
+	}
+	s.cmd = cmd
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		err := Ping(s.Addr())
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("redis-server on port %d never answered: %v", s.Port, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func freePort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("find a free port: %v", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
