@@ -44,12 +44,20 @@ type Member struct {
 // missed some for good and is told so with an error event.
 var ErrTooOld = errors.New("chat: history no longer reaches back that far")
 
+// ErrDegraded is wrapped by History.Add when the store behind it is impaired
+// (Redis lost) but the message was still accepted: kept in memory and queued
+// for a retry. The hub delivers the returned event as usual and tells its
+// clients, with an error event, that history is degraded.
+var ErrDegraded = errors.New("chat: history degraded")
+
 // History keeps the room's last messages (100 by default) so a joiner can
 // read what was said before it came. This package has the in-memory one;
 // chapter 06 plugs a Redis one in behind the same two methods.
 type History interface {
 	// Add stores a message event, giving it the room's next ID, and returns
-	// it as stored.
+	// it as stored. An error wrapping ErrDegraded comes with a usable event
+	// (see ErrDegraded); any other error means nothing was stored, and the
+	// sender is told so with an error event rather than losing it silently.
 	Add(ctx context.Context, e Event) (Event, error)
 	// Since returns the kept messages with ID after id, oldest first; id ""
 	// means every kept message.
