@@ -21,12 +21,12 @@ apt_install() {
 
 # ping_redis HOST PORT: true when a Redis answers +PONG there.
 ping_redis() {
-	local reply
-	exec 3<>"/dev/tcp/$1/$2" 2>/dev/null || return 1
-	printf 'PING\r\n' >&3
-	IFS= read -r -t 2 reply <&3 || reply=""
-	exec 3<&- 3>&-
-	[ "${reply%$'\r'}" = "+PONG" ]
+	(
+		exec 3<>"/dev/tcp/$1/$2" || exit 1
+		printf 'PING\r\n' >&3
+		IFS= read -r -t 2 reply <&3 || exit 1
+		[ "${reply%$'\r'}" = "+PONG" ]
+	) 2>/dev/null
 }
 
 # free_port: a loopback TCP port nothing listens on.
@@ -54,6 +54,7 @@ ensure_chromium() {
 }
 
 redis_pid=""
+redis_dir=""
 ensure_redis() {
 	export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/0}
 	local hostport=${REDIS_URL#redis://}
@@ -77,17 +78,16 @@ ensure_redis() {
 	# The Redis tests also start private servers of their own; they need the
 	# binary, which the branch above has made sure of.
 	port=$(free_port) || { say "no free port for a throwaway redis-server"; exit 1; }
-	local dir
-	dir=$(mktemp -d)
+	redis_dir=$(mktemp -d)
 	redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
-		--dir "$dir" --loglevel warning >"$dir/redis.log" 2>&1 &
+		--dir "$redis_dir" --loglevel warning >"$redis_dir/redis.log" 2>&1 &
 	redis_pid=$!
-	trap 'kill "$redis_pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
+	trap 'kill "$redis_pid" 2>/dev/null || true; rm -rf "$redis_dir"' EXIT
 	for _ in $(seq 100); do
 		ping_redis 127.0.0.1 "$port" && break
 		sleep 0.05
 	done
-	ping_redis 127.0.0.1 "$port" || { say "throwaway redis-server did not start:"; cat "$dir/redis.log" >&2; exit 1; }
+	ping_redis 127.0.0.1 "$port" || { say "throwaway redis-server did not start:"; cat "$redis_dir/redis.log" >&2; exit 1; }
 	export REDIS_URL="redis://127.0.0.1:$port/0"
 	say "started a throwaway redis-server at $REDIS_URL"
 }
