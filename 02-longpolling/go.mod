@@ -1,3 +1,7 @@
 module example.com/wswalk/02-longpolling
 
 go 1.26
+
+require example.com/wswalk/01-polling v0.0.0
+
+replace example.com/wswalk/01-polling => ../01-polling
