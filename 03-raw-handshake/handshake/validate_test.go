@@ -1,0 +1,146 @@
+package handshake
+
+import (
+	"bufio"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// validRequest is a correct handshake from a page served by
+// http://example.com:8003, the host the request is addressed to.
+const validRequest = "GET /ws HTTP/1.1\r\n" +
+	"Host: example.com:8003\r\n" +
+	"Upgrade: websocket\r\n" +
+	"Connection: Upgrade\r\n" +
+	"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" +
+	"Sec-WebSocket-Version: 13\r\n" +
+	"Origin: http://example.com:8003\r\n" +
+	"\r\n"
+
+// edit returns validRequest with the field line starting with old replaced
+// by repl ("" removes it).
+func edit(old, repl string) string {
+	var b strings.Builder
+	for line := range strings.SplitAfterSeq(validRequest, "\r\n") {
+		if strings.HasPrefix(line, old) {
+			if repl != "" {
+				b.WriteString(repl + "\r\n")
+			}
+			continue
+		}
+		b.WriteString(line)
+	}
+	return b.String()
+}
+
+// lowerNames lower-cases every header field name of raw, leaving values.
+func lowerNames(raw string) string {
+	var b strings.Builder
+	for line := range strings.SplitAfterSeq(raw, "\r\n") {
+		if name, value, ok := strings.Cut(line, ":"); ok {
+			line = strings.ToLower(name) + ":" + value
+		}
+		b.WriteString(line)
+	}
+	return b.String()
+}
+
+// outcome is what a test compares: the acceptance, or the error's status,
+// reason and extra header fields.
+type outcome struct {
+	Accepted Accepted
+	Status   int
+	Reason   string
+	Header   []Field
+}
+
+func validate(t *testing.T, raw string, cfg Config) outcome {
+	t.Helper()
+	req, err := ReadRequest(bufio.NewReader(strings.NewReader(raw)))
+	if err != nil {
+		t.Fatalf("ReadRequest(%q): %v", raw, err)
+	}
+	acc, err := Validate(req, cfg)
+	if err == nil {
+		return outcome{Accepted: acc}
+	}
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("Validate error %v is not an *Error", err)
+	}
+	return outcome{Status: e.Status, Reason: e.Reason, Header: e.Header}
+}
+
+func TestValidate(t *testing.T) {
+	ok := outcome{Accepted: Accepted{Accept: "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="}}
+	bad := func(reason string) outcome { return outcome{Status: 400, Reason: reason} }
+	forbidden := outcome{Status: 403, Reason: "origin not allowed"}
+	version := outcome{Status: 426, Reason: "only Sec-WebSocket-Version 13 is supported",
+		Header: []Field{{"Sec-WebSocket-Version", "13"}}}
+	tests := []struct {
+		name string
+		raw  string
+		cfg  Config
+		want outcome
+	}{
+		{"valid", validRequest, Config{}, ok},
+		{"header names in any case", lowerNames(validRequest), Config{}, ok},
+		{"methods are case-sensitive", "get" + validRequest[3:], Config{}, outcome{
+			Status: 405, Reason: "a WebSocket handshake must use GET", Header: []Field{{"Allow", "GET"}}}},
+		{"lower-case names and values", edit("Upgrade:", "upgrade: WebSocket"), Config{}, ok},
+		{"Connection in a list", edit("Connection:", "connection: keep-alive, upgrade"), Config{}, ok},
+		{"Connection repeated", edit("Connection:", "Connection: keep-alive\r\nConnection: Upgrade"), Config{}, ok},
+		{"no Origin (not a browser)", edit("Origin:", ""), Config{}, ok},
+		{"POST", "POST" + validRequest[3:], Config{}, outcome{
+			Status: 405, Reason: "a WebSocket handshake must use GET", Header: []Field{{"Allow", "GET"}}}},
+		{"HTTP/1.0", strings.Replace(validRequest, "HTTP/1.1", "HTTP/1.0", 1), Config{},
+			bad("a WebSocket handshake needs HTTP/1.1 or later")},
+		{"no Host", edit("Host:", ""), Config{}, bad("exactly one non-empty Host header required")},
+		{"two Hosts", edit("Host:", "Host: a\r\nHost: b"), Config{}, bad("exactly one non-empty Host header required")},
+		{"a body", edit("Origin:", "Content-Length: 5"), Config{}, bad("a WebSocket handshake has no body")},
+		{"no Upgrade", edit("Upgrade:", ""), Config{}, bad(`Upgrade header must contain "websocket"`)},
+		{"Upgrade: h2c", edit("Upgrade:", "Upgrade: h2c"), Config{}, bad(`Upgrade header must contain "websocket"`)},
+		{"no Connection", edit("Connection:", ""), Config{}, bad(`Connection header must contain "Upgrade"`)},
+		{"Connection: close", edit("Connection:", "Connection: close"), Config{}, bad(`Connection header must contain "Upgrade"`)},
+		{"no version", edit("Sec-WebSocket-Version:", ""), Config{}, version},
+		{"version 8", edit("Sec-WebSocket-Version:", "Sec-WebSocket-Version: 8"), Config{}, version},
+		{"no key", edit("Sec-WebSocket-Key:", ""), Config{}, bad("Sec-WebSocket-Key must be base64 of 16 bytes")},
+		{"key of 15 bytes", edit("Sec-WebSocket-Key:", "Sec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAA"), Config{},
+			bad("Sec-WebSocket-Key must be base64 of 16 bytes")},
+		{"key not base64", edit("Sec-WebSocket-Key:", "Sec-WebSocket-Key: !!!!!!!!!!!!!!!!!!!!!!=="), Config{},
+			bad("Sec-WebSocket-Key must be base64 of 16 bytes")},
+		{"two keys", edit("Sec-WebSocket-Key:", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="),
+			Config{}, bad("Sec-WebSocket-Key must be base64 of 16 bytes")},
+		{"foreign origin", edit("Origin:", "Origin: http://evil.example"), Config{}, forbidden},
+		{"other port is another origin", edit("Origin:", "Origin: http://example.com:9999"), Config{}, forbidden},
+		{"null origin", edit("Origin:", "Origin: null"), Config{}, forbidden},
+		{"origin on the allow-list", edit("Origin:", "Origin: https://app.example"),
+			Config{Origins: []string{"https://app.example"}}, ok},
+		{"allow-list by host", edit("Origin:", "Origin: https://App.Example:8443"),
+			Config{Origins: []string{"app.example:8443"}}, ok},
+		{"allow-list scheme must match", edit("Origin:", "Origin: http://app.example"),
+			Config{Origins: []string{"https://app.example"}}, forbidden},
+		{"allow all", edit("Origin:", "Origin: http://evil.example"), Config{Origins: []string{"*"}}, ok},
+		{"subprotocol: server preference wins", edit("Origin:", "Sec-WebSocket-Protocol: v1.chat, v2.chat"),
+			Config{Subprotocols: []string{"v2.chat", "v1.chat"}},
+			outcome{Accepted: Accepted{Accept: ok.Accepted.Accept, Subprotocol: "v2.chat"}}},
+		{"subprotocol: repeated fields form one list", edit("Origin:", "Sec-WebSocket-Protocol: a\r\nSec-WebSocket-Protocol: b"),
+			Config{Subprotocols: []string{"b"}}, outcome{Accepted: Accepted{Accept: ok.Accepted.Accept, Subprotocol: "b"}}},
+		{"subprotocol: none in common, none chosen", edit("Origin:", "Sec-WebSocket-Protocol: mqtt"),
+			Config{Subprotocols: []string{"chat"}}, ok},
+		{"subprotocol: never echoed when the server has none", edit("Origin:", "Sec-WebSocket-Protocol: chat"), Config{}, ok},
+		{"subprotocol: case-sensitive", edit("Origin:", "Sec-WebSocket-Protocol: Chat"),
+			Config{Subprotocols: []string{"chat"}}, ok},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := validate(t, tt.raw, tt.cfg)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("outcome (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
