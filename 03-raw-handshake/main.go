@@ -1,0 +1,71 @@
+// Command 03-raw-handshake serves chapter 03: a WebSocket handshake read and
+// answered by hand on a raw TCP listener, then one hand-built text frame and
+// a close frame. Open the URL it logs in a browser.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"example.com/wswalk/03-raw-handshake/handshake"
+	"example.com/wswalk/03-raw-handshake/server"
+	"example.com/wswalk/03-raw-handshake/web"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:8003", "address to listen on (host:port)")
+	origins := flag.String("origins", "", "comma-separated extra origins allowed to connect, e.g. https://app.example (the server's own host is always allowed)")
+	flag.Parse()
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "03-raw-handshake: cannot listen on %s: %v\n", *addr, err)
+		os.Exit(1)
+	}
+	srv := &server.Server{
+		Config: handshake.Config{Origins: splitList(*origins)},
+		Pages:  web.FS,
+	}
+	log.Printf("03-raw-handshake: open http://%s/ (WebSocket at ws://%s%s)", ln.Addr(), ln.Addr(), server.DefaultPath)
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+
+	select {
+	case err := <-done:
+		fmt.Fprintf(os.Stderr, "03-raw-handshake: %v\n", err)
+		os.Exit(1)
+	case <-ctx.Done():
+	}
+	log.Print("03-raw-handshake: shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		log.Printf("03-raw-handshake: shutdown: %v", err)
+	}
+	if err := <-done; !errors.Is(err, server.ErrServerClosed) {
+		log.Printf("03-raw-handshake: %v", err)
+	}
+}
+
+// splitList turns "a, b,,c" into [a b c].
+func splitList(s string) []string {
+	var out []string
+	for part := range strings.SplitSeq(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}

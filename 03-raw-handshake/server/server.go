@@ -1,0 +1,216 @@
+// Package server is chapter 03's WebSocket server on a raw TCP listener: it
+// reads each connection's HTTP request by hand, serves the chapter page, and
+// at its WebSocket path performs the opening handshake of RFC 6455, sends one
+// text frame built byte by byte and a close frame, and hangs up.
+package server
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"log"
+	"net"
+	"sync"
+	"time"
+
+	"example.com/wswalk/03-raw-handshake/handshake"
+)
+
+// Defaults for the fields of Server left empty.
+const (
+	DefaultPath        = "/ws"
+	DefaultMessage     = "Hello from a frame built byte by byte!"
+	DefaultCloseReason = "that was the whole show"
+	// CloseWait is how long the server waits for the client's answering
+	// close frame before it closes the TCP connection anyway.
+	CloseWait = 2 * time.Second
+)
+
+// ErrServerClosed is returned by Serve after Shutdown.
+var ErrServerClosed = errors.New("server: closed")
+
+// Server serves the page and the WebSocket endpoint on one port, one
+// goroutine per connection.
+type Server struct {
+	Config      handshake.Config                 // origins, subprotocols, and the handshake deadline
+	Pages       fs.FS                            // the page: "/" is index.html
+	Path        string                           // the WebSocket endpoint, DefaultPath if ""
+	Message     string                           // the text frame's payload, DefaultMessage if ""
+	CloseReason string                           // the close frame's reason, DefaultCloseReason if ""
+	Logf        func(format string, args ...any) // log.Printf if nil
+
+	mu      sync.Mutex
+	ln      net.Listener
+	conns   map[net.Conn]struct{}
+	closing bool
+	wg      sync.WaitGroup
+}
+
+// Serve accepts connections on ln until Shutdown, handling each in its own
+// goroutine. It returns ErrServerClosed after Shutdown, or the accept error.
+func (s *Server) Serve(ln net.Listener) error {
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		ln.Close()
+		return ErrServerClosed
+	}
+	s.ln = ln
+	s.mu.Unlock()
+	for {
+		conn, err := ln.Accept()
+		if err != nil {
+			s.mu.Lock()
+			closing := s.closing
+			s.mu.Unlock()
+			if closing {
+				return ErrServerClosed
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() { // e.g. out of file descriptors for a moment
+				time.Sleep(10 * time.Millisecond)
+				continue
+			}
+			return err
+		}
+		if !s.track(conn) {
+			conn.Close()
+			return ErrServerClosed
+		}
+		go func() {
+			defer s.wg.Done()
+			defer s.untrack(conn)
+			s.serveConn(conn)
+		}()
+	}
+}
+
+// Shutdown stops accepting, then waits for the connections in progress to
+// finish. Each is bounded by the handshake deadline and CloseWait, so this
+// is quick; if ctx ends first, the remaining connections are closed.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.closing = true
+	if s.ln != nil {
+		s.ln.Close()
+	}
+	s.mu.Unlock()
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		s.mu.Lock()
+		for c := range s.conns {
+			c.Close()
+		}
+		s.mu.Unlock()
+		<-done
+		return ctx.Err()
+	}
+}
+
+func (s *Server) track(c net.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	if s.conns == nil {
+		s.conns = map[net.Conn]struct{}{}
+	}
+	s.conns[c] = struct{}{}
+	s.wg.Add(1)
+	return true
+}
+
+func (s *Server) untrack(c net.Conn) {
+	c.Close()
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+}
+
+// serveConn handles one connection from its first byte to its close.
+func (s *Server) serveConn(conn net.Conn) {
+	peer := conn.RemoteAddr().String()
+	br := bufio.NewReader(conn)
+
+	// The deadline covers the whole request head: a client that trickles
+	// bytes, or sends nothing, is cut off when it passes (408), so it can
+	// hold this goroutine and its 4 KiB buffer only that long.
+	timeout := s.Config.Timeout
+	if timeout <= 0 {
+		timeout = handshake.DefaultTimeout
+	}
+	handshake.SetReadDeadline(conn, timeout)
+	conn.SetWriteDeadline(time.Now().Add(timeout))
+
+	req, err := handshake.ReadRequest(br)
+	if err != nil {
+		if !errors.Is(err, io.EOF) { // a client that sent nothing gets nothing
+			handshake.WriteError(conn, err)
+		}
+		s.logf("%s: %v", peer, err)
+		return
+	}
+	if req.Path() != s.path() {
+		if err := handshake.ServeFile(conn, req, s.Pages); err != nil {
+			s.logf("%s: %s %s: %v", peer, req.Method, req.Target, err)
+		}
+		return
+	}
+	acc, err := handshake.UpgradeRequest(conn, req, s.Config)
+	if err != nil {
+		s.logf("%s: %s %s: %v", peer, req.Method, req.Target, err)
+		return
+	}
+	s.logf("%s: %s %s: 101 Switching Protocols (subprotocol %q)", peer, req.Method, req.Target, acc.Subprotocol)
+	if err := s.greet(conn, br); err != nil {
+		s.logf("%s: %v", peer, err)
+	}
+}
+
+// greet is the whole WebSocket conversation of this chapter: one text
+// frame, then the closing handshake (RFC 6455 §7.1.2): send a close frame,
+// wait for the client's, then close TCP — the server closes first, so the
+// TIME_WAIT state stays on the server (§7.1.1).
+func (s *Server) greet(conn net.Conn, br *bufio.Reader) error {
+	text, err := handshake.TextFrame(or(s.Message, DefaultMessage))
+	if err != nil {
+		return err
+	}
+	closing, err := handshake.CloseFrame(1000, or(s.CloseReason, DefaultCloseReason))
+	if err != nil {
+		return err
+	}
+	if _, err := conn.Write(append(text, closing...)); err != nil {
+		return err
+	}
+	handshake.SetReadDeadline(conn, CloseWait)
+	// Read through br: the client's frames may already be buffered there.
+	if _, err := handshake.AwaitClose(br); err != nil {
+		return errors.New("no close frame from the client: " + err.Error())
+	}
+	return nil
+}
+
+func (s *Server) path() string { return or(s.Path, DefaultPath) }
+
+func (s *Server) logf(format string, args ...any) {
+	if s.Logf != nil {
+		s.Logf(format, args...)
+		return
+	}
+	log.Printf(format, args...)
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
