@@ -39,10 +39,11 @@ func Upgrade(conn net.Conn, br *bufio.Reader, cfg Config) (*Request, Accepted, e
 		timeout = DefaultTimeout
 	}
 	SetReadDeadline(conn, timeout)
-	conn.SetWriteDeadline(time.Now().Add(timeout))
 	defer conn.SetDeadline(time.Time{})
-
 	req, err := ReadRequest(br)
+	// The answer gets a deadline of its own, so a client that does not read
+	// cannot block the Write either.
+	conn.SetWriteDeadline(time.Now().Add(timeout))
 	if err != nil {
 		if !errors.Is(err, io.EOF) { // nobody left to answer when the client left before a byte
 			WriteError(conn, err)

@@ -147,9 +147,10 @@ func (s *Server) serveConn(conn net.Conn) {
 		timeout = handshake.DefaultTimeout
 	}
 	handshake.SetReadDeadline(conn, timeout)
-	conn.SetWriteDeadline(time.Now().Add(timeout))
-
 	req, err := handshake.ReadRequest(br)
+	// The answer gets its own deadline: a client that does not read cannot
+	// block this goroutine in Write either.
+	conn.SetWriteDeadline(time.Now().Add(timeout))
 	if err != nil {
 		if !errors.Is(err, io.EOF) { // a client that sent nothing gets nothing
 			handshake.WriteError(conn, err)
