@@ -1,3 +1,5 @@
 module example.com/wswalk/01-polling
 
 go 1.26
+
+require github.com/google/go-cmp v0.7.0

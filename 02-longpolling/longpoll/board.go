@@ -6,6 +6,7 @@ package longpoll
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"example.com/wswalk/01-polling/poll"
 )
@@ -22,7 +23,13 @@ type Board struct {
 
 	mu   sync.Mutex
 	news chan struct{} // closed (and replaced) by the next Append
+
+	waiting atomic.Int64 // calls of Wait in progress
 }
+
+// Waiting returns how many calls of Wait are holding right now: the number
+// of long-polling requests the server is keeping open.
+func (b *Board) Waiting() int64 { return b.waiting.Load() }
 
 // NewBoard returns a Board over store. Appends must go through the Board,
 // not the store directly, or waiters will not hear of them.
@@ -60,6 +67,8 @@ func (b *Board) changed() <-chan struct{} {
 // Append lands between the two, either the look sees the message or the
 // channel we hold is (or will be) closed; no message can slip through.
 func (b *Board) Wait(ctx context.Context, since int64) []poll.Message {
+	b.waiting.Add(1)
+	defer b.waiting.Add(-1)
 	for {
 		ch := b.changed()
 		if msgs := b.store.Since(since); len(msgs) > 0 {
