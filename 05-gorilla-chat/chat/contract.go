@@ -12,6 +12,11 @@ const (
 	TypeOnline  = "online"  // someone joined the room
 	TypeOffline = "offline" // someone left it
 	TypeError   = "error"   // what the server could not do for this client
+
+	// TypeMembers travels only between servers, through a Relay, and is
+	// never sent to a browser: one server's list of its own members, so a
+	// server that starts late learns who is already in the room.
+	TypeMembers = "members"
 )
 
 // Event is one server-to-client frame: a JSON object, one per text frame.
@@ -31,6 +36,10 @@ type Event struct {
 	Body     string    `json:"body,omitempty"`
 	Time     time.Time `json:"time"`
 	Members  []Member  `json:"members,omitempty"`
+	// Count is set on online and offline events: how many are in the room
+	// after the change. It is always right, while Members is left out of
+	// events for rooms too big to list (Config.MaxListed).
+	Count int `json:"count,omitempty"`
 }
 
 // Member is one connected client, as listed in online/offline events.

@@ -1,0 +1,173 @@
+package chat
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/gorilla/websocket"
+)
+
+// quiet keeps the tests' output to what failed.
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// room is a Server behind a real HTTP server on loopback.
+type room struct {
+	*Server
+	http *httptest.Server
+}
+
+func startRoom(t *testing.T, cfg Config) *room {
+	t.Helper()
+	if cfg.Logger == nil {
+		cfg.Logger = quiet
+	}
+	s := NewServer(cfg)
+	ts := httptest.NewServer(s)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		s.Shutdown(ctx)
+		ts.Close()
+	})
+	return &room{Server: s, http: ts}
+}
+
+func (r *room) wsURL(path string) string {
+	return "ws" + strings.TrimPrefix(r.http.URL, "http") + path
+}
+
+// peer is one gorilla client in the room.
+type peer struct {
+	t    *testing.T
+	conn *websocket.Conn
+}
+
+func dial(t *testing.T, url string, h http.Header) *peer {
+	t.Helper()
+	conn, resp, err := websocket.DefaultDialer.Dial(url, h)
+	if err != nil {
+		status := 0
+		if resp != nil {
+			status = resp.StatusCode
+		}
+		t.Fatalf("dial %s: %v (HTTP %d)", url, err, status)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return &peer{t: t, conn: conn}
+}
+
+// join dials /ws as name (query) and reads up to its own online event.
+func (r *room) join(t *testing.T, name string) *peer {
+	t.Helper()
+	p := dial(t, r.wsURL("/ws?username="+name), nil)
+	p.waitFor(func(e Event) bool { return e.Type == TypeOnline && e.Username == name })
+	return p
+}
+
+func (p *peer) say(body string) {
+	p.t.Helper()
+	if err := p.conn.WriteJSON(map[string]string{"body": body}); err != nil {
+		p.t.Fatalf("send %q: %v", body, err)
+	}
+}
+
+// next reads one event, failing after 5s.
+func (p *peer) next() Event {
+	p.t.Helper()
+	p.conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	var e Event
+	_, data, err := p.conn.ReadMessage()
+	if err != nil {
+		p.t.Fatalf("read event: %v", err)
+	}
+	if err := json.Unmarshal(data, &e); err != nil {
+		p.t.Fatalf("event %q is not JSON: %v", data, err)
+	}
+	return e
+}
+
+// waitFor reads until an event matches and returns it.
+func (p *peer) waitFor(match func(Event) bool) Event {
+	p.t.Helper()
+	for {
+		if e := p.next(); match(e) {
+			return e
+		}
+	}
+}
+
+// messages reads until n message events came and returns them, skipping
+// presence events.
+func (p *peer) messages(n int) []Event {
+	p.t.Helper()
+	var got []Event
+	for len(got) < n {
+		if e := p.next(); e.Type == TypeMessage {
+			got = append(got, e)
+		}
+	}
+	return got
+}
+
+// closeCode reads until the connection ends and returns its close code
+// (1006 when it ended without a close frame).
+func (p *peer) closeCode() int {
+	p.t.Helper()
+	p.conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for {
+		_, _, err := p.conn.ReadMessage()
+		if err == nil {
+			continue
+		}
+		var ce *websocket.CloseError
+		if ok := asCloseError(err, &ce); ok {
+			return ce.Code
+		}
+		return websocket.CloseAbnormalClosure
+	}
+}
+
+func asCloseError(err error, target **websocket.CloseError) bool {
+	ce, ok := err.(*websocket.CloseError)
+	if ok {
+		*target = ce
+	}
+	return ok
+}
+
+// bodies keeps what a comparison of messages is about.
+type said struct{ Username, Body string }
+
+func bodies(events []Event) []said {
+	out := make([]said, len(events))
+	for i, e := range events {
+		out[i] = said{e.Username, e.Body}
+	}
+	return out
+}
+
+func names(ms []Member) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.Username
+	}
+	return out
+}
+
+var ignoreVolatile = cmpopts.IgnoreFields(Event{}, "Time", "ClientID", "ID")
+
+func diff(t *testing.T, what string, want, got any, opts ...cmp.Option) {
+	t.Helper()
+	if d := cmp.Diff(want, got, opts...); d != "" {
+		t.Errorf("%s (-want +got):\n%s", what, d)
+	}
+}

@@ -1,0 +1,146 @@
+package chat
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// CookieName is the cookie the login form sets.
+const CookieName = "username"
+
+// cleanName trims a username, drops control and format characters (no
+// newlines or bidi overrides in a member list) and cuts it to max runes.
+func cleanName(s string, max int) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
+			return -1
+		}
+		return r
+	}, s)
+	s = strings.TrimSpace(s)
+	if utf8.RuneCountInString(s) > max {
+		s = strings.TrimSpace(string([]rune(s)[:max]))
+	}
+	return s
+}
+
+// cleanBody trims a message and drops control characters except newlines
+// and tabs (a message may have several lines). It does not cut: a body over
+// the limit is refused with an error event, so nothing is lost unseen.
+func cleanBody(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\t' {
+			return r
+		}
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			return -1
+		}
+		return r
+	}, s)
+	return strings.TrimSpace(s)
+}
+
+// signName makes the cookie value: the name and an HMAC-SHA256 of it under
+// the server's secret, both base64url. Editing either half breaks the
+// match, and without the secret no one can make a matching pair.
+func signName(secret []byte, name string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(name)) + "." +
+		base64.RawURLEncoding.EncodeToString(nameMAC(secret, name))
+}
+
+// verifyName returns the name in a cookie value, and false when the value
+// was not made by signName with this secret.
+func verifyName(secret []byte, value string) (string, bool) {
+	n, m, ok := strings.Cut(value, ".")
+	if !ok {
+		return "", false
+	}
+	name, err1 := base64.RawURLEncoding.DecodeString(n)
+	mac, err2 := base64.RawURLEncoding.DecodeString(m)
+	if err1 != nil || err2 != nil {
+		return "", false
+	}
+	// hmac.Equal takes the same time however many bytes match, so timing
+	// does not leak the right MAC byte by byte.
+	if !hmac.Equal(mac, nameMAC(secret, string(name))) {
+		return "", false
+	}
+	return string(name), true
+}
+
+func nameMAC(secret []byte, name string) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("username=" + name))
+	return m.Sum(nil)
+}
+
+// username picks the name for a request: ?username= (for scripts), else a
+// valid signed cookie; "" when neither gives one (the caller names a guest).
+// A forged or edited cookie is ignored, as if there were none.
+func (s *Server) username(r *http.Request) string {
+	if q := cleanName(r.URL.Query().Get("username"), s.cfg.MaxName); q != "" {
+		return q
+	}
+	if c, err := r.Cookie(CookieName); err == nil {
+		if name, ok := verifyName(s.cfg.Secret, c.Value); ok {
+			return cleanName(name, s.cfg.MaxName)
+		}
+		s.log.Info("forged or stale username cookie ignored", "remote", r.RemoteAddr)
+	}
+	return ""
+}
+
+// serveLogin is the login form's target. POST sets the signed cookie (an
+// empty name clears it) and sends the browser back to the page, or answers
+// JSON when the page posts with fetch; GET tells the page who it is.
+func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+		name := ""
+		if c, err := r.Cookie(CookieName); err == nil {
+			name, _ = verifyName(s.cfg.Secret, c.Value)
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"username": name})
+		return
+	case http.MethodPost:
+	default:
+		w.Header().Set("Allow", "GET, POST")
+		http.Error(w, "use POST", http.StatusMethodNotAllowed)
+		return
+	}
+	// A login form on another site must not rename our users.
+	if !s.checkOrigin(r) {
+		http.Error(w, "origin not allowed", http.StatusForbidden)
+		return
+	}
+	name := cleanName(r.FormValue("username"), s.cfg.MaxName)
+	cookie := &http.Cookie{
+		Name:     CookieName,
+		Value:    signName(s.cfg.Secret, name),
+		Path:     "/",
+		MaxAge:   30 * 24 * 3600,
+		HttpOnly: true, // the page asks GET /login instead of reading it
+		SameSite: http.SameSiteLaxMode,
+	}
+	if name == "" {
+		cookie.Value, cookie.MaxAge = "", -1
+	}
+	http.SetCookie(w, cookie)
+	if strings.Contains(r.Header.Get("Accept"), "application/json") {
+		writeJSON(w, http.StatusOK, map[string]string{"username": name})
+		return
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}

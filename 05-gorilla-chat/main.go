@@ -1,0 +1,86 @@
+// Command 05-gorilla-chat serves the chat room: the page at /, the room at
+// /ws, gorilla's echo at /echo. Flags and wiring only; the room is package chat.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"example.com/wswalk/05-gorilla-chat/chat"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:8005", "listen address (`host:port`; :8005 to share on the network)")
+	origins := flag.String("origins", "", "comma-separated extra `origins` allowed to open the room (http://host:port)")
+	secret := flag.String("secret", os.Getenv("WSWALK_SECRET"), "key signing the username cookie (default $WSWALK_SECRET, else random per run)")
+	ping := flag.Duration("ping", chat.DefaultPingPeriod, "keepalive ping interval")
+	pong := flag.Duration("pong", chat.DefaultPongWait, "how long past a ping to wait for the pong")
+	maxMessage := flag.Int64("max-message", chat.DefaultMaxMessage, "read limit per message in `bytes` (over it: close 1009)")
+	queue := flag.Int("queue", chat.DefaultSendQueue, "events queued per client before a slow one is dropped (1008)")
+	compress := flag.Bool("compress", false, "negotiate permessage-deflate")
+	tick := flag.Duration("tick", 0, "post the time at this interval (0: never)")
+	flag.Parse()
+
+	cfg := chat.Config{
+		Origins:    splitList(*origins),
+		Secret:     []byte(*secret),
+		PingPeriod: *ping,
+		PongWait:   *pong,
+		MaxMessage: *maxMessage,
+		SendQueue:  *queue,
+		Compress:   *compress,
+		Tick:       *tick,
+	}
+	room := chat.NewServer(cfg)
+
+	// /compare: the side-by-side page (short polling, long polling and
+	// WebSocket fed by one source) is mounted here:
+	//   room.Handle("/compare", ...)
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "05-gorilla-chat: cannot start:", err)
+		os.Exit(1)
+	}
+	srv := &http.Server{Handler: room, ReadHeaderTimeout: 10 * time.Second}
+	slog.Info("chat room listening", "url", "http://"+ln.Addr().String()+"/")
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	select {
+	case err := <-serveErr:
+		fmt.Fprintln(os.Stderr, "05-gorilla-chat:", err)
+		os.Exit(1)
+	case <-ctx.Done():
+	}
+
+	slog.Info("shutting down: closing every connection with 1001")
+	ctx, cancel := context.WithTimeout(context.Background(), 900*time.Millisecond)
+	defer cancel()
+	srv.Shutdown(ctx) // stop accepting; hijacked WebSockets are ours to close
+	if err := room.Shutdown(ctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		slog.Warn("shutdown", "err", err)
+	}
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
