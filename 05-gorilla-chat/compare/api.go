@@ -1,0 +1,231 @@
+package compare
+
+import (
+	"embed"
+	"encoding/json"
+	"errors"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"syscall"
+
+	"example.com/wswalk/01-polling/poll"
+	"example.com/wswalk/01-polling/wire"
+)
+
+//go:embed web
+var webFiles embed.FS
+
+// Technique describes one technique's server, as GET /compare/api/config
+// lists it. A client reaches it at the host it reached the page on, with
+// this port: http://host:Port/messages or ws://host:Port/ws.
+type Technique struct {
+	Name  string `json:"name"`  // Short, Long or WebSocket
+	Label string `json:"label"` // what the page calls it
+	Port  int    `json:"port"`
+	Path  string `json:"path"` // /messages or /ws
+}
+
+// Config is the answer of GET /compare/api/config: where the techniques
+// are, and the ID to start after so a new client gets only what follows.
+type Config struct {
+	Techniques []Technique `json:"techniques"`
+	LastID     int64       `json:"last_id"`
+	Tick       string      `json:"tick"` // "off" or a Go duration
+}
+
+// Stats is the answer of GET /compare/api/stats: each technique's wire
+// counters (bytes counted at the connection, headers included) and the
+// serving process's CPU time, for the command to take the difference of.
+type Stats struct {
+	Techniques map[string]wire.Stats `json:"techniques"`
+	CPUSeconds float64               `json:"cpu_seconds"` // user + system, the whole process
+	LastID     int64                 `json:"last_id"`
+	Tick       string                `json:"tick"`
+	WSClients  int                   `json:"ws_clients"` // WebSocket connections open now
+}
+
+// Handler serves the page and its endpoints. Mount it on the main server
+// for both "/compare" and "/compare/":
+//
+//	GET  /compare                the page
+//	GET  /compare/compare.js     its script and style (compare.css)
+//	GET  /compare/api/config     Config
+//	GET  /compare/api/stats      Stats
+//	POST /compare/api/send       {"username":"ann","body":"hi"} -> 201 the message, in all three panes
+//	POST /compare/api/tick       {"every":"500ms"} or {"every":"off"} -> 200 Config
+//
+// These run on the main server's port, not the techniques' ports, so the
+// page's own traffic is never counted as any technique's.
+func (d *Demo) Handler() http.Handler {
+	static, err := fs.Sub(webFiles, "web")
+	if err != nil {
+		panic(err) // the embedded tree is fixed at build time
+	}
+	files := http.StripPrefix("/compare/", http.FileServerFS(static))
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /compare", func(w http.ResponseWriter, r *http.Request) {
+		http.ServeFileFS(w, r, static, "compare.html")
+	})
+	mux.HandleFunc("GET /compare/{file}", func(w http.ResponseWriter, r *http.Request) {
+		switch r.PathValue("file") {
+		case "compare.js", "compare.css":
+			files.ServeHTTP(w, r)
+		default:
+			http.NotFound(w, r)
+		}
+	})
+	mux.HandleFunc("GET /compare/api/config", func(w http.ResponseWriter, r *http.Request) {
+		noStore(w)
+		poll.WriteJSON(w, http.StatusOK, d.Config())
+	})
+	mux.HandleFunc("GET /compare/api/stats", func(w http.ResponseWriter, r *http.Request) {
+		noStore(w)
+		poll.WriteJSON(w, http.StatusOK, d.Stats())
+	})
+	mux.HandleFunc("POST /compare/api/send", d.serveSend)
+	mux.HandleFunc("POST /compare/api/tick", d.serveTick)
+	return mux
+}
+
+// Config returns what GET /compare/api/config answers.
+func (d *Demo) Config() Config {
+	c := Config{LastID: d.lastID(), Tick: formatTick(d.Tick())}
+	for _, name := range Names {
+		path := "/messages"
+		if name == WebSocket {
+			path = "/ws"
+		}
+		c.Techniques = append(c.Techniques, Technique{Name: name, Label: labels[name], Port: d.Port(name), Path: path})
+	}
+	return c
+}
+
+// Stats returns what GET /compare/api/stats answers.
+func (d *Demo) Stats() Stats {
+	s := Stats{
+		Techniques: map[string]wire.Stats{},
+		CPUSeconds: cpuSeconds(),
+		LastID:     d.lastID(),
+		Tick:       formatTick(d.Tick()),
+		WSClients:  d.hub.count(),
+	}
+	for name, t := range d.techs {
+		s.Techniques[name] = t.ln.Stats()
+	}
+	return s
+}
+
+func (d *Demo) serveSend(w http.ResponseWriter, r *http.Request) {
+	if !d.sameSite(w, r) {
+		return
+	}
+	var req struct {
+		Username string `json:"username"`
+		Body     string `json:"body"`
+	}
+	if err := decodeJSON(w, r, &req); err != nil {
+		poll.WriteError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	m, err := d.Publish(req.Username, req.Body)
+	switch {
+	case errors.Is(err, poll.ErrInvalid):
+		poll.WriteError(w, http.StatusBadRequest, err.Error())
+	case err != nil:
+		poll.WriteError(w, http.StatusServiceUnavailable, err.Error())
+	default:
+		poll.WriteJSON(w, http.StatusCreated, m)
+	}
+}
+
+func (d *Demo) serveTick(w http.ResponseWriter, r *http.Request) {
+	if !d.sameSite(w, r) {
+		return
+	}
+	var req struct {
+		Every string `json:"every"`
+	}
+	if err := decodeJSON(w, r, &req); err != nil {
+		poll.WriteError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	every, err := parseTick(req.Every)
+	if err != nil {
+		poll.WriteError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	d.SetTick(every)
+	poll.WriteJSON(w, http.StatusOK, d.Config())
+}
+
+// sameSite refuses a POST that a page of another site made the visitor's
+// browser send (a form or fetch from elsewhere carries its own Origin).
+func (d *Demo) sameSite(w http.ResponseWriter, r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if d.allowed(origin, r) {
+		return true
+	}
+	poll.WriteError(w, http.StatusForbidden, "origin not allowed: "+origin)
+	return false
+}
+
+// decodeJSON reads one JSON object of at most poll.MaxRequest bytes.
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, poll.MaxRequest))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		if errors.Is(err, io.EOF) {
+			return errors.New("request body is empty; send a JSON object")
+		}
+		return errors.New("malformed JSON: " + err.Error())
+	}
+	if dec.More() {
+		return errors.New("malformed JSON: more than one value")
+	}
+	return nil
+}
+
+func noStore(w http.ResponseWriter) { w.Header().Set("Cache-Control", "no-store") }
+
+// cpuSeconds is the user and system CPU time this process has used. The
+// command reads it before and after each technique's run to attribute the
+// difference to that technique.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	tv := func(t syscall.Timeval) float64 {
+		return float64(t.Sec) + float64(t.Usec)/1e6
+	}
+	return tv(ru.Utime) + tv(ru.Stime)
+}
+
+// parseOrigin parses an Origin header (RFC 6454: scheme://host[:port]).
+func parseOrigin(origin string) (*url.URL, error) {
+	u, err := url.Parse(origin)
+	if err != nil {
+		return nil, err
+	}
+	if u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, errors.New("not an http(s) origin")
+	}
+	return u, nil
+}
+
+// hostOnly strips the port from a Host header.
+func hostOnly(hostport string) string {
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		return h
+	}
+	return strings.Trim(hostport, "[]")
+}
+
+// equalHost compares hosts as DNS does, without regard to case.
+func equalHost(u *url.URL, host string) bool {
+	return strings.EqualFold(u.Hostname(), host)
+}

@@ -1,0 +1,177 @@
+package load
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"example.com/wswalk/01-polling/poll"
+	"example.com/wswalk/01-polling/wire"
+	"example.com/wswalk/02-longpolling/longpoll"
+	"example.com/wswalk/05-gorilla-chat/compare"
+)
+
+// client is one simulated visitor. The polling ones are chapter 01's and
+// 02's own clients, imported; the WebSocket one is below. All three report
+// the same way: requests, empty answers, bytes at their own connections,
+// and one delay per delivered message.
+type client interface {
+	Run(ctx context.Context) error
+	Report() poll.Report
+}
+
+func newShort(base string, interval time.Duration, after int64) client {
+	c := poll.NewClient(base, interval)
+	c.StartAfter(after)
+	return c
+}
+
+func newLong(base string, wait time.Duration, after int64) client {
+	c := longpoll.NewClient(base, wait)
+	c.StartAfter(after)
+	return c
+}
+
+// group runs the clients until their context ends.
+type group struct {
+	wg    sync.WaitGroup
+	mu    sync.Mutex
+	first error
+}
+
+func (g *group) Wait() { g.wg.Wait() }
+
+func (g *group) err() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.first
+}
+
+// startClients starts every client. Short pollers start spread evenly over
+// one interval, as visitors who opened the page at different moments are:
+// a hundred clients polling in lockstep would be a burst, not a load.
+func startClients(ctx context.Context, technique string, clients []client, interval time.Duration) *group {
+	g := &group{}
+	for i, c := range clients {
+		var delay time.Duration
+		if technique == compare.Short {
+			delay = interval * time.Duration(i) / time.Duration(len(clients))
+		}
+		g.wg.Go(func() {
+			if delay > 0 {
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(delay):
+				}
+			}
+			if err := c.Run(ctx); err != nil && ctx.Err() == nil {
+				g.mu.Lock()
+				if g.first == nil {
+					g.first = err
+				}
+				g.mu.Unlock()
+			}
+		})
+	}
+	return g
+}
+
+// wsClient is a WebSocket visitor: it connects once to /ws?since=ID and
+// reads one JSON message per text frame until told to stop, then closes
+// with the closing handshake (RFC 6455, section 7.1.2), so both ends have
+// read every byte the other wrote.
+type wsClient struct {
+	url   string
+	meter *wire.Meter
+
+	mu    sync.Mutex
+	since int64
+	rep   poll.Report
+}
+
+func newWS(base string, after int64) *wsClient {
+	return &wsClient{
+		url:   "ws" + strings.TrimPrefix(base, "http") + "/ws?since=" + strconv.FormatInt(after, 10),
+		meter: &wire.Meter{},
+		since: after,
+	}
+}
+
+// Run connects, reads until ctx ends, and closes. An error means the
+// connection could not be made or broke before ctx ended.
+func (c *wsClient) Run(ctx context.Context) error {
+	dialer := websocket.Dialer{
+		NetDialContext:   c.meter.DialContext(nil),
+		HandshakeTimeout: 10 * time.Second,
+	}
+	c.mu.Lock()
+	c.rep.Requests++ // the upgrade request
+	c.mu.Unlock()
+	conn, resp, err := dialer.DialContext(ctx, c.url, nil)
+	if err != nil {
+		if resp != nil {
+			return fmt.Errorf("dial %s: %w (%s)", c.url, err, resp.Status)
+		}
+		return fmt.Errorf("dial %s: %w", c.url, err)
+	}
+	defer conn.Close()
+
+	// Stop: send our close frame; the server answers with its own, which
+	// ends the read loop below.
+	stopped := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+			_ = conn.WriteControl(websocket.CloseMessage,
+				websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
+			_ = conn.SetReadDeadline(time.Now().Add(2 * time.Second))
+		case <-stopped:
+		}
+	}()
+	defer close(stopped)
+
+	for {
+		_, data, err := conn.ReadMessage()
+		arrived := time.Now()
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil // the close we asked for
+			}
+			var ce *websocket.CloseError
+			if errors.As(err, &ce) {
+				return fmt.Errorf("server closed the WebSocket: %d %s", ce.Code, ce.Text)
+			}
+			return err
+		}
+		var m poll.Message
+		if err := json.Unmarshal(data, &m); err != nil {
+			return fmt.Errorf("frame is not a message: %w", err)
+		}
+		c.mu.Lock()
+		if m.ID > c.since {
+			c.since = m.ID
+			c.rep.Messages++
+			c.rep.Delays = append(c.rep.Delays, arrived.Sub(m.Time))
+		}
+		c.mu.Unlock()
+	}
+}
+
+// Report returns what the client saw so far, with its bytes on the wire.
+func (c *wsClient) Report() poll.Report {
+	s := c.meter.Stats()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r := c.rep
+	r.Delays = append([]time.Duration(nil), c.rep.Delays...)
+	r.BytesIn, r.BytesOut = s.BytesIn, s.BytesOut
+	return r
+}

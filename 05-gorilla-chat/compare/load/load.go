@@ -1,0 +1,366 @@
+// Package load measures the three techniques of the side-by-side demo on
+// identical work: C clients per technique, one message stream at a fixed
+// rate, every message to every client, and the costs counted at the
+// server's connections. It is the core of the command cmd/compare.
+//
+// The techniques run one after another, each with the machine to itself,
+// so the server CPU time spent during a run belongs to that technique alone
+// and no technique's load slows another's delivery.
+//
+//	for each technique:
+//	  read the server's counters ─ start C clients ─ send N messages at R/s
+//	  ─ wait for every client to have all N ─ stop the clients
+//	  ─ read the counters again: the difference is the technique's cost
+package load
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"example.com/wswalk/01-polling/poll"
+	"example.com/wswalk/01-polling/wire"
+	"example.com/wswalk/02-longpolling/longpoll"
+	"example.com/wswalk/05-gorilla-chat/compare"
+)
+
+// Limits keep a run bounded on a shared machine, whatever the flags say.
+const (
+	MaxClients  = 2000
+	MaxRate     = 100 // messages per second
+	MaxDuration = 10 * time.Minute
+)
+
+// Config is one scenario.
+type Config struct {
+	// URL is the demo's main server (the one serving /compare), such as
+	// http://127.0.0.1:8005. It must be on loopback.
+	URL string
+	// Clients per technique.
+	Clients int
+	// Rate is messages per second, sent for Duration.
+	Rate     float64
+	Duration time.Duration
+	// Interval is how often a short-polling client asks.
+	Interval time.Duration
+	// Wait is how long the server may hold a long poll (?wait=).
+	Wait time.Duration
+	// Tail bounds the wait for the last message to reach every client
+	// after the last send; 0 means Interval plus five seconds.
+	Tail time.Duration
+	// Techniques to run, in order; nil means all three.
+	Techniques []string
+	// Logf, when set, is told what happens (progress lines).
+	Logf func(format string, args ...any)
+}
+
+// Messages is how many messages the scenario sends.
+func (c Config) Messages() int {
+	return max(1, int(c.Rate*c.Duration.Seconds()+0.5))
+}
+
+func (c *Config) check() error {
+	u, err := url.Parse(c.URL)
+	if err != nil || (u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("url must be http://host:port of the demo, got %q", c.URL)
+	}
+	if !isLoopback(u.Hostname()) {
+		return fmt.Errorf("url must be on loopback (127.0.0.1, ::1 or localhost), got %q: this is a load generator", u.Hostname())
+	}
+	switch {
+	case c.Clients < 1 || c.Clients > MaxClients:
+		return fmt.Errorf("clients must be 1 to %d, got %d", MaxClients, c.Clients)
+	case c.Rate <= 0 || c.Rate > MaxRate:
+		return fmt.Errorf("rate must be above 0 and at most %d messages/s, got %v", MaxRate, c.Rate)
+	case c.Duration <= 0 || c.Duration > MaxDuration:
+		return fmt.Errorf("duration must be above 0 and at most %v, got %v", MaxDuration, c.Duration)
+	case c.Interval <= 0:
+		return fmt.Errorf("interval must be above 0, got %v", c.Interval)
+	case c.Wait <= 0 || c.Wait > longpoll.MaxWait:
+		return fmt.Errorf("wait must be above 0 and at most %v, got %v", longpoll.MaxWait, c.Wait)
+	}
+	if c.Tail == 0 {
+		c.Tail = c.Interval + 5*time.Second
+	}
+	if c.Techniques == nil {
+		c.Techniques = compare.Names
+	}
+	for _, t := range c.Techniques {
+		if !slices.Contains(compare.Names, t) {
+			return fmt.Errorf("unknown technique %q (want %s)", t, strings.Join(compare.Names, ", "))
+		}
+	}
+	if c.Logf == nil {
+		c.Logf = func(string, ...any) {}
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Result is one technique's measurement.
+type Result struct {
+	Technique string `json:"technique"`
+	Label     string `json:"label"`
+	Clients   int    `json:"clients"`
+	// Counted at the server's connections for this technique, during the
+	// run (connection set-up and teardown included).
+	Requests  int64 `json:"requests"`
+	BytesUp   int64 `json:"bytes_up"`   // client to server
+	BytesDown int64 `json:"bytes_down"` // server to client
+	// BytesPerMessage is (BytesUp + BytesDown) / Delivered.
+	BytesPerMessage float64 `json:"bytes_per_message"`
+	// Delivered counts (client, message) pairs received; Expected is
+	// Clients times the messages sent.
+	Delivered int64 `json:"delivered"`
+	Expected  int64 `json:"expected"`
+	// Empty counts answers that carried no message (polling only).
+	Empty int64 `json:"empty_responses"`
+	// Delays: from the moment the server stored a message to the moment a
+	// client had parsed it.
+	DelayP50 time.Duration `json:"-"`
+	DelayP99 time.Duration `json:"-"`
+	DelayMax time.Duration `json:"-"`
+	// The same in milliseconds, for the JSON output.
+	P50Millis float64 `json:"delay_p50_ms"`
+	P99Millis float64 `json:"delay_p99_ms"`
+	MaxMillis float64 `json:"delay_max_ms"`
+	// CPUSeconds is the server process's CPU time (user + system) during
+	// the run.
+	CPUSeconds float64 `json:"server_cpu_seconds"`
+	// Server and Clients are the raw counters: the server's (from
+	// /compare/api/stats) and the sum of what the clients counted at their
+	// own connections.
+	Server wire.Stats  `json:"server"`
+	Client poll.Report `json:"-"`
+	// Elapsed is from the first send to the last client stopped.
+	Elapsed time.Duration `json:"-"`
+	// PerMessage is the median delay of each message across the clients,
+	// in send order, for the chart.
+	PerMessage []time.Duration `json:"-"`
+}
+
+// Report is a whole run.
+type Report struct {
+	Config  Config   `json:"-"`
+	Results []Result `json:"results"`
+}
+
+// Lost reports whether any client missed any message: a bug, never a
+// statistic.
+func (r Report) Lost() bool {
+	for _, res := range r.Results {
+		if res.Delivered != res.Expected {
+			return true
+		}
+	}
+	return false
+}
+
+// Run measures every technique of cfg in turn and returns what it saw. It
+// returns an error only when it could not measure (bad config, server
+// unreachable); lost messages show in the Report (see Lost).
+func Run(ctx context.Context, cfg Config) (Report, error) {
+	if err := cfg.check(); err != nil {
+		return Report{}, err
+	}
+	api := newAPI(cfg.URL)
+	conf, err := api.config(ctx)
+	if err != nil {
+		return Report{}, err
+	}
+	rep := Report{Config: cfg}
+	for _, name := range cfg.Techniques {
+		var tech compare.Technique
+		for _, t := range conf.Techniques {
+			if t.Name == name {
+				tech = t
+			}
+		}
+		if tech.Port == 0 {
+			return rep, fmt.Errorf("the server at %s does not offer %s", cfg.URL, name)
+		}
+		res, err := runOne(ctx, cfg, api, tech)
+		if err != nil {
+			return rep, fmt.Errorf("%s: %w", tech.Label, err)
+		}
+		rep.Results = append(rep.Results, res)
+	}
+	return rep, nil
+}
+
+// runOne measures one technique.
+func runOne(ctx context.Context, cfg Config, api *api, tech compare.Technique) (Result, error) {
+	u, _ := url.Parse(cfg.URL)
+	base := "http://" + net.JoinHostPort(u.Hostname(), fmt.Sprint(tech.Port))
+	cfg.Logf("%s: %d clients at %s", tech.Label, cfg.Clients, base)
+
+	before, err := api.stats(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	start := before.LastID
+
+	clientsCtx, stopClients := context.WithCancel(ctx)
+	defer stopClients()
+	clients := make([]client, cfg.Clients)
+	for i := range clients {
+		switch tech.Name {
+		case compare.Short:
+			clients[i] = newShort(base, cfg.Interval, start)
+		case compare.Long:
+			clients[i] = newLong(base, cfg.Wait, start)
+		case compare.WebSocket:
+			clients[i] = newWS(base, start)
+		}
+	}
+	running := startClients(clientsCtx, tech.Name, clients, cfg.Interval)
+
+	// Send only once every client has made its first request, so the first
+	// message does not meet a client still connecting.
+	if err := api.waitRequests(ctx, tech.Name, before.Techniques[tech.Name].Requests+int64(cfg.Clients), cfg.Interval+10*time.Second); err != nil {
+		stopClients()
+		running.Wait()
+		return Result{}, fmt.Errorf("clients did not start: %w", err)
+	}
+	if err := running.err(); err != nil {
+		stopClients()
+		running.Wait()
+		return Result{}, err
+	}
+
+	began := time.Now()
+	n := cfg.Messages()
+	last, err := send(ctx, api, n, cfg.Rate, tech.Name)
+	if err != nil {
+		stopClients()
+		running.Wait()
+		return Result{}, err
+	}
+	want := last - start // every message after start, ours and any other source's
+
+	// The tail: the last message is still on its way to some clients (a
+	// short poller sees it only at its next visit). Stop counting only when
+	// every client has it, or when Tail says something is lost.
+	deadline := time.Now().Add(cfg.Tail)
+	for !allHave(clients, want) && time.Now().Before(deadline) && ctx.Err() == nil {
+		time.Sleep(10 * time.Millisecond)
+	}
+	stopClients()
+	running.Wait()
+	elapsed := time.Since(began)
+	if err := running.err(); err != nil {
+		return Result{}, fmt.Errorf("a client failed: %w", err)
+	}
+
+	res := Result{Technique: tech.Name, Label: tech.Label, Clients: cfg.Clients, Elapsed: elapsed}
+	var reports []poll.Report
+	for _, c := range clients {
+		r := c.Report()
+		reports = append(reports, r)
+		res.Client = res.Client.Add(r)
+		res.Delivered += min(r.Messages, want)
+	}
+	res.Expected = want * int64(cfg.Clients)
+	res.Empty = res.Client.Empty
+
+	// The server has seen everything the clients wrote once it has read
+	// their last bytes; wait for its counters to settle before reading.
+	after, err := api.settle(ctx, tech.Name, before.Techniques[tech.Name].BytesIn+res.Client.BytesOut)
+	if err != nil {
+		return res, err
+	}
+	res.Server = diff(after.Techniques[tech.Name], before.Techniques[tech.Name])
+	res.CPUSeconds = after.CPUSeconds - before.CPUSeconds
+	res.Requests = res.Server.Requests
+	res.BytesUp, res.BytesDown = res.Server.BytesIn, res.Server.BytesOut
+	if res.Delivered > 0 {
+		res.BytesPerMessage = float64(res.BytesUp+res.BytesDown) / float64(res.Delivered)
+	}
+	res.DelayP50 = res.Client.DelayQuantile(0.50)
+	res.DelayP99 = res.Client.DelayQuantile(0.99)
+	res.DelayMax = res.Client.DelayQuantile(1)
+	res.P50Millis, res.P99Millis, res.MaxMillis = millis(res.DelayP50), millis(res.DelayP99), millis(res.DelayMax)
+	res.PerMessage = perMessage(reports, int(want))
+	cfg.Logf("%s: delivered %d/%d, median %v, p99 %v", tech.Label, res.Delivered, res.Expected,
+		res.DelayP50.Round(time.Microsecond), res.DelayP99.Round(time.Microsecond))
+	return res, nil
+}
+
+func allHave(clients []client, want int64) bool {
+	for _, c := range clients {
+		if c.Report().Messages < want {
+			return false
+		}
+	}
+	return true
+}
+
+// perMessage is, for each message k, the median of the clients' delays for
+// it. A client receives the messages in ID order, each once, so its k-th
+// delay belongs to the k-th message.
+func perMessage(reports []poll.Report, n int) []time.Duration {
+	out := make([]time.Duration, 0, n)
+	col := make([]time.Duration, 0, len(reports))
+	for k := range n {
+		col = col[:0]
+		for _, r := range reports {
+			if k < len(r.Delays) {
+				col = append(col, r.Delays[k])
+			}
+		}
+		if len(col) == 0 {
+			break
+		}
+		slices.Sort(col)
+		out = append(out, col[len(col)/2])
+	}
+	return out
+}
+
+func diff(a, b wire.Stats) wire.Stats {
+	return wire.Stats{
+		Connections: a.Connections - b.Connections,
+		Requests:    a.Requests - b.Requests,
+		BytesIn:     a.BytesIn - b.BytesIn,
+		BytesOut:    a.BytesOut - b.BytesOut,
+	}
+}
+
+// send publishes n messages at rate per second through the demo's send
+// endpoint (the main port, so sending costs no technique anything) and
+// returns the ID of the last.
+func send(ctx context.Context, api *api, n int, rate float64, tag string) (int64, error) {
+	every := time.Duration(float64(time.Second) / rate)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	var last int64
+	for k := 1; k <= n; k++ {
+		m, err := api.send(ctx, "load", fmt.Sprintf("%s message %d of %d", tag, k, n))
+		if err != nil {
+			return last, fmt.Errorf("send message %d: %w", k, err)
+		}
+		last = m.ID
+		if k == n {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return last, ctx.Err()
+		case <-t.C:
+		}
+	}
+	return last, nil
+}
+
+func millis(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
