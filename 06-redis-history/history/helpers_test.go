@@ -1,0 +1,118 @@
+package history
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"example.com/wswalk/05-gorilla-chat/chat"
+	"github.com/redis/go-redis/v9"
+)
+
+var roomCounter atomic.Int64
+
+// uniqueRoom names a room no other test (or test run) uses, and deletes its
+// keys when the test ends.
+func uniqueRoom(t *testing.T, url string) string {
+	t.Helper()
+	room := fmt.Sprintf("test-%s-%d-%d", strings.ReplaceAll(t.Name(), "/", "-"),
+		time.Now().UnixNano(), roomCounter.Add(1))
+	t.Cleanup(func() {
+		k := KeysFor(room)
+		rdb := client(t, url)
+		rdb.Del(context.Background(), k.Seq, k.History, k.Members)
+	})
+	return room
+}
+
+// client is a plain go-redis client for the test to look at Redis itself.
+func client(t *testing.T, url string) *redis.Client {
+	t.Helper()
+	opt, err := redis.ParseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(opt)
+	t.Cleanup(func() { rdb.Close() })
+	return rdb
+}
+
+// logBuffer collects log lines safely from several goroutines.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// open opens a Room with test-sized timeouts and closes it at the end.
+func open(t *testing.T, url, room string, keep int, logs *logBuffer) *Room {
+	t.Helper()
+	o := Options{URL: url, Room: room, Keep: keep,
+		RetryMin: 20 * time.Millisecond, RetryMax: 200 * time.Millisecond, Timeout: 500 * time.Millisecond}
+	if logs != nil {
+		o.Logger = log.New(logs, "", 0)
+	}
+	r, err := Open(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+// say adds a message from ann and fails the test on error.
+func say(t *testing.T, h chat.History, body string) chat.Event {
+	t.Helper()
+	e, err := h.Add(context.Background(), chat.Event{Type: chat.TypeMessage, Username: "ann", Body: body})
+	if err != nil {
+		t.Fatalf("Add(%q): %v", body, err)
+	}
+	return e
+}
+
+// bodies lists the bodies of events, for compact comparisons.
+func bodies(events []chat.Event) []string {
+	out := []string{}
+	for _, e := range events {
+		out = append(out, e.Body)
+	}
+	return out
+}
+
+// ids lists the IDs of events.
+func ids(events []chat.Event) []string {
+	out := []string{}
+	for _, e := range events {
+		out = append(out, e.ID)
+	}
+	return out
+}
+
+// eventually polls cond until it holds or d passes.
+func eventually(t *testing.T, d time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("after %v: %s", d, what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -1,0 +1,273 @@
+package history
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"slices"
+	"time"
+
+	"example.com/wswalk/05-gorilla-chat/chat"
+	"github.com/redis/go-redis/v9"
+)
+
+// envelope is what travels on the room's channel: the event and the server
+// that published it. Members alone (no event) announces a server's members
+// after it reconnected.
+type envelope struct {
+	Server  string        `json:"server"`
+	Event   *chat.Event   `json:"event,omitempty"`
+	Members []chat.Member `json:"members,omitempty"`
+}
+
+// memberEntry is one server's field in <room>:members.
+type memberEntry struct {
+	Seen    int64         `json:"seen"` // unix seconds of the last refresh
+	Members []chat.Member `json:"members"`
+}
+
+// How often a server refreshes its members entry, and when an entry counts
+// as left behind by a server that died without saying goodbye.
+const (
+	refreshEvery = 15 * time.Second
+	staleAfter   = 4 * refreshEvery
+)
+
+// Publish sends e to every server in the room, this one included. A message
+// that Add already published (in the same script that stored it) is not
+// sent again. Online and offline events also record this server's members
+// in <room>:members, in the same round trip, for servers that join later.
+func (r *Room) Publish(ctx context.Context, e chat.Event) error {
+	r.mu.Lock()
+	if e.Type == chat.TypeMessage && r.published[e.ID] {
+		delete(r.published, e.ID)
+		r.mu.Unlock()
+		return nil
+	}
+	presence := e.Type == chat.TypeOnline || e.Type == chat.TypeOffline
+	if presence {
+		r.localMembers = slices.Clone(e.Members)
+	}
+	r.mu.Unlock()
+
+	data, err := json.Marshal(envelope{Server: r.server, Event: &e})
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, r.timeout)
+	defer cancel()
+	if !presence {
+		err = r.rdb.Publish(ctx, r.keys.Channel, data).Err()
+	} else {
+		entry, _ := json.Marshal(memberEntry{Seen: time.Now().Unix(), Members: e.Members})
+		_, err = r.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			p.HSet(ctx, r.keys.Members, r.server, entry)
+			p.Publish(ctx, r.keys.Channel, data)
+			return nil
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("history: publish: %w", err)
+	}
+	return nil
+}
+
+// Subscribe calls deliver for every event published in the room, in the
+// order Redis received them, until ctx ends. When the connection is lost it
+// reconnects with backoff, then catches up on the messages it missed from
+// the history list, so each is delivered exactly once. Online and offline
+// events are delivered with the members of every server in the room.
+func (r *Room) Subscribe(ctx context.Context, deliver func(chat.Event)) error {
+	wait := r.retryMin
+	var lost time.Time
+	for {
+		connected, err := r.subscribeOnce(ctx, deliver, lost)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if connected {
+			wait = r.retryMin
+			lost = time.Now()
+			r.log.Printf("history: room channel lost (%v): events from other servers paused, reconnecting", err)
+		} else {
+			wait = min(2*wait, r.retryMax)
+		}
+		if lost.IsZero() {
+			lost = time.Now()
+			r.log.Printf("history: cannot subscribe to the room channel (%v): retrying", err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+	}
+}
+
+// subscribeOnce runs one subscription until it fails or ctx ends; connected
+// says whether it got as far as receiving.
+func (r *Room) subscribeOnce(ctx context.Context, deliver func(chat.Event), lost time.Time) (connected bool, err error) {
+	ps := r.rdb.Subscribe(ctx)
+	defer ps.Close()
+	if err := ps.Subscribe(ctx, r.keys.Channel); err != nil {
+		return false, err
+	}
+	if _, err := ps.ReceiveTimeout(ctx, r.timeout); err != nil { // the confirmation
+		return false, err
+	}
+	// Subscribed: from here every event reaches us. What was published
+	// before is in the history list.
+	if err := r.catchUp(ctx, deliver); err != nil {
+		return false, err
+	}
+	r.refresh(ctx, true)
+	if !lost.IsZero() {
+		r.log.Printf("history: room channel back after %v", time.Since(lost).Round(time.Millisecond))
+	}
+	refreshed := time.Now()
+	for {
+		msg, err := ps.ReceiveTimeout(ctx, r.timeout)
+		if ctx.Err() != nil {
+			return true, ctx.Err()
+		}
+		if time.Since(refreshed) > refreshEvery {
+			r.refresh(ctx, false)
+			refreshed = time.Now()
+		}
+		if err != nil {
+			if !isTimeout(err) {
+				return true, err
+			}
+			// Quiet room: make sure the connection is still alive.
+			if err := ps.Ping(ctx); err != nil {
+				return true, err
+			}
+			continue
+		}
+		if m, ok := msg.(*redis.Message); ok {
+			r.receive(m.Payload, deliver)
+		}
+	}
+}
+
+// catchUp delivers the messages stored after the last one delivered, except
+// those this server wrote from its memory queue (its clients had them).
+func (r *Room) catchUp(ctx context.Context, deliver func(chat.Event)) error {
+	cctx, cancel := context.WithTimeout(ctx, r.timeout)
+	defer cancel()
+	raw, err := r.rdb.LRange(cctx, r.keys.History, int64(-r.keep), -1).Result()
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	var missed []chat.Event
+	for _, e := range r.decode(raw) {
+		id := idOf(e)
+		if id <= r.lastDelivered {
+			continue
+		}
+		r.lastDelivered = id
+		if r.flushedOwn[id] {
+			delete(r.flushedOwn, id)
+			continue
+		}
+		r.see(e)
+		missed = append(missed, e)
+	}
+	r.mu.Unlock()
+	for _, e := range missed {
+		deliver(e)
+	}
+	return nil
+}
+
+// receive handles one payload from the channel.
+func (r *Room) receive(payload string, deliver func(chat.Event)) {
+	var env envelope
+	if err := json.Unmarshal([]byte(payload), &env); err != nil || env.Server == "" {
+		r.log.Printf("history: skipping a bad event on %s: %.60q", r.keys.Channel, payload)
+		return
+	}
+	r.mu.Lock()
+	if env.Event == nil { // a server announcing its members
+		r.members[env.Server] = env.Members
+		r.mu.Unlock()
+		return
+	}
+	e := *env.Event
+	switch e.Type {
+	case chat.TypeMessage:
+		id := idOf(e)
+		if id > 0 && id <= r.lastDelivered {
+			r.mu.Unlock() // already delivered by catchUp
+			return
+		}
+		if id > 0 {
+			r.lastDelivered = id
+			r.see(e)
+		}
+	case chat.TypeOnline, chat.TypeOffline:
+		r.members[env.Server] = e.Members
+		e.Members = r.allMembers()
+	}
+	r.mu.Unlock()
+	deliver(e)
+}
+
+// refresh reads every server's members (when load) and writes this
+// server's entry, dropping the entries of servers that stopped refreshing.
+// After a reconnect it also announces this server's members on the channel.
+func (r *Room) refresh(ctx context.Context, load bool) {
+	ctx, cancel := context.WithTimeout(ctx, r.timeout)
+	defer cancel()
+	r.mu.Lock()
+	mine := slices.Clone(r.localMembers)
+	r.mu.Unlock()
+	entry, _ := json.Marshal(memberEntry{Seen: time.Now().Unix(), Members: mine})
+	if err := r.rdb.HSet(ctx, r.keys.Members, r.server, entry).Err(); err != nil {
+		return // the receive loop will notice the lost connection
+	}
+	if !load {
+		return
+	}
+	all, err := r.rdb.HGetAll(ctx, r.keys.Members).Result()
+	if err != nil {
+		return
+	}
+	fresh := map[string][]chat.Member{}
+	for server, v := range all {
+		var m memberEntry
+		if json.Unmarshal([]byte(v), &m) != nil || time.Since(time.Unix(m.Seen, 0)) > staleAfter {
+			r.rdb.HDel(ctx, r.keys.Members, server)
+			continue
+		}
+		fresh[server] = m.Members
+	}
+	fresh[r.server] = mine
+	r.mu.Lock()
+	r.members = fresh
+	r.mu.Unlock()
+	data, _ := json.Marshal(envelope{Server: r.server, Members: mine})
+	r.rdb.Publish(ctx, r.keys.Channel, data)
+}
+
+// allMembers is the union of every server's members, sorted by name. Call
+// with mu held.
+func (r *Room) allMembers() []chat.Member {
+	var all []chat.Member
+	for _, ms := range r.members {
+		all = append(all, ms...)
+	}
+	slices.SortFunc(all, func(a, b chat.Member) int {
+		return cmp.Or(cmp.Compare(a.Username, b.Username), cmp.Compare(a.ClientID, b.ClientID))
+	})
+	return slices.CompactFunc(all, func(a, b chat.Member) bool { return a.ClientID == b.ClientID })
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
