@@ -1,0 +1,122 @@
+package slides
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestReadmes checks every command in the top README and in every chapter's
+// README: the tests they name exist, the make targets and the programs they
+// run are real. A chapter without a README yet has nothing to check.
+func TestReadmes(t *testing.T) {
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	chapters, err := filepath.Glob(filepath.Join(root, "[0-9][0-9]-*", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	readmes := append([]string{filepath.Join(root, "README.md")}, chapters...)
+	for _, readme := range readmes {
+		name, _ := filepath.Rel(root, readme)
+		t.Run(filepath.ToSlash(name), func(t *testing.T) {
+			problems, err := CheckReadme(root, readme)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range problems {
+				t.Error(p)
+			}
+		})
+	}
+}
+
+// TestCheckReadmeFindsBrokenCommands proves the check fails when it should:
+// a small repository whose README holds good commands and broken ones.
+func TestCheckReadmeFindsBrokenCommands(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, map[string]string{
+		"Makefile":              ".PHONY: test run slides\n\n## test: everything\ntest:\n\tgo test work\n\nrun bench: deps\n\tgo run ./01-x\nVAR := 1\n",
+		"01-x/main.go":          "package main\n\nimport (\n\t\"flag\"\n\n\t\"example.com/wswalk/01-x/lib\"\n)\n\nvar addr = flag.String(\"addr\", \"\", \"\")\n\nfunc main() { lib.Flags() }\n",
+		"01-x/lib/lib.go":       "package lib\n\nimport \"flag\"\n\nfunc Flags() { flag.Duration(\"tick\", 0, \"\") }\n",
+		"01-x/lib/lib_test.go":  "package lib\n\nfunc TestAppend(t *testing.T) {}\nfunc TestSince(t *testing.T) {}\nfunc FuzzParse(f *testing.F) {}\nfunc BenchmarkMask(b *testing.B) {}\n",
+		"01-x/cmd/load/main.go": "package main\n\nfunc main() {}\n",
+		"scripts/run.sh":        "#!/bin/sh\n",
+		"01-x/README.md": "# 01\n\n" +
+			"Run `go run ./01-x -addr :8001 -tick=1s` and `CHAPTER=01-x make run`.\n" +
+			"Check with `go test ./01-x/... -run TestAppend` or `go test ./01-x/... -run 'TestAppend|TestSince'`.\n" +
+			"Regexps: `go test ./01-x/... -run '^TestAppend$'`, `go test ./01-x/... -run 'Test(Append|Since)/empty'`.\n" +
+			"Benchmarks: `go test -run '^$' -bench Mask ./01-x/...`; fuzz: `go test ./01-x/lib -fuzz FuzzParse`.\n" +
+			"From the chapter: `cd 01-x && go test ./... -run TestSince`, or just `go test -run TestAppend ./lib`.\n" +
+			"```\n" +
+			"make test   # everything\n" +
+			"go run ./01-x/cmd/load 2>&1 | tee out.txt &\n" +
+			"scripts/run.sh\n" +
+			"go test ./01-x/... \\\n  -run TestMissing\n" +
+			"```\n" +
+			"Broken: `go test ./01-x/... -run 'TestAppend|TestGone'`, `go test ./01-x/... -run ^TestNope$`,\n" +
+			"`make slides`, `make deploy`, `go run ./01-x/lib`, `go run ./02-y`, `go run ./01-x -port 1`,\n" +
+			"`go test ./01-x/... -run 'Test.*Nothing'`, `go test ./01-x/... -bench BenchmarkUnmask`, `cd 09-z`, `scripts/gone.sh`.\n",
+	})
+	got, err := CheckReadme(root, filepath.Join(root, "01-x", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const f = "01-x/README.md"
+	want := []Problem{
+		{File: f, Line: 12, Ref: "go test ./01-x/... -run TestMissing", Msg: "-run: no func TestMissing( in the _test.go files"},
+		{File: f, Line: 15, Ref: "go test ./01-x/... -run TestAppend|TestGone", Msg: "-run: no func TestGone( in the _test.go files"},
+		{File: f, Line: 15, Ref: "go test ./01-x/... -run ^TestNope$", Msg: "-run: no func TestNope( in the _test.go files"},
+		{File: f, Line: 16, Ref: "make slides", Msg: `the Makefile has no target "slides"`},
+		{File: f, Line: 16, Ref: "make deploy", Msg: `the Makefile has no target "deploy"`},
+		{File: f, Line: 16, Ref: "go run ./01-x/lib", Msg: "./01-x/lib is not a main package"},
+		{File: f, Line: 16, Ref: "go run ./02-y", Msg: "no package directory ./02-y"},
+		{File: f, Line: 16, Ref: "go run ./01-x -port 1", Msg: "./01-x defines no flag -port"},
+		{File: f, Line: 17, Ref: "go test ./01-x/... -run Test.*Nothing", Msg: `-run: "Test.*Nothing" matches no function in the _test.go files`},
+		{File: f, Line: 17, Ref: "go test ./01-x/... -bench BenchmarkUnmask", Msg: "-bench: no func BenchmarkUnmask( in the _test.go files"},
+		{File: f, Line: 17, Ref: "cd 09-z", Msg: "no such directory"},
+		{File: f, Line: 17, Ref: "scripts/gone.sh", Msg: "no such file"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CheckReadme problems (-want +got):\n%s", diff)
+	}
+}
+
+func TestSplitCommands(t *testing.T) {
+	tests := []struct {
+		line string
+		want [][]string
+	}{
+		{"make test", [][]string{{"make", "test"}}},
+		{"go test ./x/... -run 'TestA|TestB'", [][]string{{"go", "test", "./x/...", "-run", "TestA|TestB"}}},
+		{`go run ./a & go run ./b && echo "done; really" # comment`, [][]string{{"go", "run", "./a"}, {"go", "run", "./b"}, {"echo", "done; really"}}},
+		{"go run ./cmd 2>&1 | tee out.txt > log 2>err", [][]string{{"go", "run", "./cmd"}, {"tee", "out.txt"}}},
+		{"(cd 01 && go test) ; make", [][]string{{"cd", "01"}, {"go", "test"}, {"make"}}},
+		{`echo a\ b`, [][]string{{"echo", "a b"}}},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, splitCommands(tt.line)); diff != "" {
+			t.Errorf("splitCommands(%q) (-want +got):\n%s", tt.line, diff)
+		}
+	}
+}
+
+func TestMakeTargets(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"Makefile": ".PHONY: a b\nGO ?= go\nX := y\na: b\n\techo a: b\nb c::\n%.o: %.c\n"})
+	got, err := makeTargets(filepath.Join(dir, "Makefile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{"a": true, "b": true, "c": true, "%.o": true}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("makeTargets (-want +got):\n%s", diff)
+	}
+	if _, err := makeTargets(filepath.Join(dir, "missing")); !os.IsNotExist(err) {
+		t.Errorf("makeTargets of a missing Makefile: err = %v, want not exist", err)
+	}
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Serves the decks of slides/ with Go's present tool on loopback:
+#   slides/serve.sh            then open http://127.0.0.1:3999
+#   PRESENT_ADDR=127.0.0.1:4000 slides/serve.sh
+# The first run installs present through the Go module proxy (go install);
+# after that everything works offline: present embeds its own scripts and
+# styles, and the decks quote the chapters' code from this repository.
+set -euo pipefail
+
+cd "$(dirname "$0")"
+addr=${PRESENT_ADDR:-127.0.0.1:3999}
+host=${addr%:*}
+
+say() { printf 'slides: %s\n' "$*" >&2; }
+
+command -v go >/dev/null 2>&1 || { say "Go is not installed: see https://go.dev/doc/install"; exit 1; }
+
+bin=$(go env GOBIN)
+[ -n "$bin" ] || bin="$(go env GOPATH | cut -d: -f1)/bin"
+present="$bin/present"
+if [ ! -x "$present" ]; then
+	# The version in slides/go.mod, the one the slides test parses the decks with.
+	version=$(go list -m -f '{{.Version}}' golang.org/x/tools)
+	say "installing golang.org/x/tools/cmd/present@$version"
+	GOWORK=off go install "golang.org/x/tools/cmd/present@$version"
+fi
+
+say "serving the decks at http://$addr (Ctrl-C stops)"
+# -play=false: nothing on the slides runs code; -notes=false: no presenter
+# notes window; loopback only, and the origin the browser will use.
+exec "$present" -http "$addr" -orighost "$host" -notes=false -play=false
