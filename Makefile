@@ -30,3 +30,7 @@ run:
 ## bench: the side-by-side benchmarks of every chapter (never part of make test)
 bench:
 	@scripts/test-env.sh $(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -benchtime $(BENCHTIME) work
+
+## slides: serve the decks of slides/ with Go's present tool on loopback and print the URL (PRESENT_ADDR to change it)
+slides:
+	@slides/serve.sh
