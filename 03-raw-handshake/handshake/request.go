@@ -26,9 +26,12 @@ type Request struct {
 	Header        // the header fields, in arrival order
 }
 
-// Path returns the target without its query.
+// Path returns the target's path, without its query: "/ws" for "/ws?a=1".
+// For the absolute-form a server must also accept (RFC 9112 §3.2.2),
+// "http://example.com/ws?a=1", it is the path after the authority, "/ws",
+// and "/" when there is none.
 func (r *Request) Path() string {
-	p, _, _ := strings.Cut(r.Target, "?")
+	p, _, _ := strings.Cut(originForm(r.Target), "?")
 	return p
 }
 
@@ -36,6 +39,25 @@ func (r *Request) Path() string {
 func (r *Request) Query() string {
 	_, q, _ := strings.Cut(r.Target, "?")
 	return q
+}
+
+// originForm turns an absolute-form target into the origin-form it names:
+// "http://host:8003/ws?x" becomes "/ws?x". Other targets are returned as
+// they are.
+func originForm(target string) string {
+	scheme, rest, ok := strings.Cut(target, "://")
+	if !ok || scheme == "" || strings.ContainsAny(scheme, "/?") {
+		return target
+	}
+	if i := strings.IndexAny(rest, "/?"); i >= 0 {
+		rest = rest[i:]
+	} else {
+		rest = ""
+	}
+	if !strings.HasPrefix(rest, "/") {
+		rest = "/" + rest
+	}
+	return rest
 }
 
 // AtLeast reports whether the request's HTTP version is major.minor or later.

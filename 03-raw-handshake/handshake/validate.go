@@ -141,7 +141,7 @@ func originAllowed(r *Request, allowed []string) bool {
 		return false
 	}
 	u, err := url.Parse(origin)
-	if err != nil || u.Scheme == "" || u.Host == "" {
+	if err != nil || !isSerializedOrigin(u) {
 		return false
 	}
 	if strings.EqualFold(u.Host, host) {
@@ -157,4 +157,14 @@ func originAllowed(r *Request, allowed []string) bool {
 		}
 	}
 	return false
+}
+
+// isSerializedOrigin reports whether u is an origin as browsers send it
+// (RFC 6454 §6.2): scheme "://" host [":" port], nothing else. An Origin
+// with a path, a query or user info ("http://evil@example.com") is not one a
+// browser would send; taking its host for the page's host would let it pass
+// the same-host test under false pretences.
+func isSerializedOrigin(u *url.URL) bool {
+	return u.Scheme != "" && u.Host != "" && u.User == nil && u.Opaque == "" &&
+		u.Path == "" && !u.ForceQuery && u.RawQuery == "" && u.Fragment == ""
 }

@@ -117,6 +117,25 @@ func TestValidate(t *testing.T) {
 		{"foreign origin", edit("Origin:", "Origin: http://evil.example"), Config{}, forbidden},
 		{"other port is another origin", edit("Origin:", "Origin: http://example.com:9999"), Config{}, forbidden},
 		{"null origin", edit("Origin:", "Origin: null"), Config{}, forbidden},
+		{"origin with user info is no browser's", edit("Origin:", "Origin: http://evil@example.com:8003"), Config{}, forbidden},
+		{"origin with a path is no browser's", edit("Origin:", "Origin: http://example.com:8003/evil"), Config{}, forbidden},
+		{"origin without a scheme", edit("Origin:", "Origin: example.com:8003"), Config{}, forbidden},
+		{"origin host in another case", edit("Origin:", "Origin: HTTP://EXAMPLE.com:8003"), Config{}, ok},
+		{"two Origins", edit("Origin:", "Origin: http://example.com:8003\r\nOrigin: http://example.com:8003"), Config{}, forbidden},
+		{"OWS around values", edit("Upgrade:", "Upgrade: \t websocket \t"), Config{}, ok},
+		{"Upgrade in a list", edit("Upgrade:", "Upgrade: h2c, WebSocket"), Config{}, ok},
+		{"Upgrade token must be whole", edit("Upgrade:", "Upgrade: websockets"), Config{}, bad(`Upgrade header must contain "websocket"`)},
+		{"Connection token must be whole", edit("Connection:", "Connection: Upgraded"), Config{}, bad(`Connection header must contain "Upgrade"`)},
+		{"HTTP/1.2 is later than 1.1", strings.Replace(validRequest, "HTTP/1.1", "HTTP/1.2", 1), Config{}, ok},
+		{"version 13 twice", edit("Sec-WebSocket-Version:", "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Version: 13"), Config{}, version},
+		{"key of 17 bytes", edit("Sec-WebSocket-Key:", "Sec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAAA="), Config{},
+			bad("Sec-WebSocket-Key must be base64 of 16 bytes")},
+		{"key with non-zero padding bits", edit("Sec-WebSocket-Key:", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZR=="), Config{},
+			bad("Sec-WebSocket-Key must be base64 of 16 bytes")},
+		{"key in URL-safe base64", edit("Sec-WebSocket-Key:", "Sec-WebSocket-Key: _-_-_-_-_-_-_-_-_-_-_w=="), Config{},
+			bad("Sec-WebSocket-Key must be base64 of 16 bytes")},
+		{"PUT", "PUT" + validRequest[3:], Config{}, outcome{
+			Status: 405, Reason: "a WebSocket handshake must use GET", Header: []Field{{"Allow", "GET"}}}},
 		{"origin on the allow-list", edit("Origin:", "Origin: https://app.example"),
 			Config{Origins: []string{"https://app.example"}}, ok},
 		{"allow-list by host", edit("Origin:", "Origin: https://App.Example:8443"),
@@ -142,5 +161,27 @@ func TestValidate(t *testing.T) {
 				t.Errorf("outcome (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestRequestPath checks Path and Query on the request-target forms of RFC
+// 9112 §3.2.
+func TestRequestPath(t *testing.T) {
+	type pq struct{ Path, Query string }
+	tests := map[string]pq{
+		"/ws":                            {"/ws", ""},
+		"/ws?room=a&b":                   {"/ws", "room=a&b"},
+		"/":                              {"/", ""},
+		"http://example.com:8003/ws?x=1": {"/ws", "x=1"},
+		"HTTP://example.com":             {"/", ""},
+		"http://example.com?x":           {"/", "x"},
+		"*":                              {"*", ""},
+		"/a://b":                         {"/a://b", ""},
+	}
+	for target, want := range tests {
+		r := &Request{Target: target}
+		if diff := cmp.Diff(want, pq{r.Path(), r.Query()}); diff != "" {
+			t.Errorf("target %q (-want +got):\n%s", target, diff)
+		}
 	}
 }

@@ -159,6 +159,13 @@ func (s *Server) serveConn(conn net.Conn) {
 		return
 	}
 	if req.Path() != s.path() {
+		if handshake.IsUpgrade(req) {
+			// A WebSocket client at the wrong path would otherwise get the
+			// page with a 200, and report a puzzling "unexpected response".
+			handshake.WriteError(conn, &handshake.Error{Status: 404, Reason: "no WebSocket endpoint at " + req.Path()})
+			s.logf("%s: %s %s: 404, not the WebSocket path %s", peer, req.Method, req.Target, s.path())
+			return
+		}
 		if err := handshake.ServeFile(conn, req, s.Pages); err != nil {
 			s.logf("%s: %s %s: %v", peer, req.Method, req.Target, err)
 		}

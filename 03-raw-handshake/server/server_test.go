@@ -137,6 +137,11 @@ func TestMalformedHandshakes(t *testing.T) {
 			"HTTP/1.1 505 HTTP Version Not Supported", "Connection: close", "only HTTP/1.x is spoken here\n"},
 		{"garbage", "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", // a TLS ClientHello on the plain port
 			"HTTP/1.1 400 Bad Request", "Connection: close", "malformed request line\n"},
+		{"upgrade at the wrong path", strings.Replace(good(addr), "/ws", "/", 1) + "\r\n",
+			"HTTP/1.1 404 Not Found", "Connection: close", "no WebSocket endpoint at /\n"},
+		{"absolute-form target", strings.Replace(good(addr), "/ws", "http://"+addr+"/ws?x", 1) + "Sec-WebSocket-Protocol: chat\r\n\r\n" +
+			"\x88\x80\x00\x00\x00\x00", // and the client's close, so the server need not wait for it
+			"HTTP/1.1 101 Switching Protocols", "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", "\x81&" + DefaultMessage + "\x88\x19\x03\xe8" + DefaultCloseReason},
 		{"no such page", "GET /nope HTTP/1.1\r\nHost: " + addr + "\r\n\r\n",
 			"HTTP/1.1 404 Not Found", "Connection: close", "no such page: /nope\n"},
 	}
