@@ -5,7 +5,6 @@ import (
 	"errors"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
 )
@@ -98,7 +97,7 @@ func (c *client) handle(typ int, data []byte) string {
 	case body == "":
 		return "empty message not sent"
 	case len(body) > c.s.cfg.MaxBody:
-		return "message too long: " + itoa(utf8.RuneCountInString(body)) + " characters, at most " + itoa(c.s.cfg.MaxBody) + " bytes"
+		return "message too long: " + itoa(len(body)) + " bytes, at most " + itoa(c.s.cfg.MaxBody)
 	}
 	err := c.s.post(Event{Type: TypeMessage, ClientID: c.id, Username: c.name, Body: body, Time: now()})
 	if err != nil {
@@ -118,7 +117,8 @@ func (c *client) writePump() {
 	defer ping.Stop()
 
 	for _, o := range c.replay {
-		if c.write(o) != nil {
+		c.conn.SetWriteDeadline(time.Now().Add(cfg.WriteWait))
+		if c.conn.WritePreparedMessage(o.msg) != nil {
 			return
 		}
 	}
@@ -143,9 +143,11 @@ func (c *client) writePump() {
 	}
 }
 
+// write sends one queued event, unless it is a message the replay
+// already carried (posted between registering and reading the history).
 func (c *client) write(o *outgoing) error {
 	if o.id != 0 && o.id <= c.after {
-		return nil // already sent in the replay
+		return nil
 	}
 	c.conn.SetWriteDeadline(time.Now().Add(c.s.cfg.WriteWait))
 	return c.conn.WritePreparedMessage(o.msg)

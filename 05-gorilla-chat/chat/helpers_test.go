@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -170,4 +171,62 @@ func diff(t *testing.T, what string, want, got any, opts ...cmp.Option) {
 	if d := cmp.Diff(want, got, opts...); d != "" {
 		t.Errorf("%s (-want +got):\n%s", what, d)
 	}
+}
+
+func idNum(t *testing.T, id string) uint64 {
+	t.Helper()
+	n, err := strconv.ParseUint(id, 10, 64)
+	if err != nil {
+		t.Fatalf("id %q is not a decimal number: %v", id, err)
+	}
+	return n
+}
+
+// dialStatus tries a handshake that should fail and returns its HTTP status.
+func dialStatus(t *testing.T, url string, h http.Header) int {
+	t.Helper()
+	conn, resp, err := websocket.DefaultDialer.Dial(url, h)
+	if err == nil {
+		conn.Close()
+		t.Fatalf("dial %s succeeded, want it refused", url)
+	}
+	if resp == nil {
+		t.Fatalf("dial %s: %v (no HTTP answer)", url, err)
+	}
+	return resp.StatusCode
+}
+
+// sayRaw sends one text frame as is.
+func (p *peer) sayRaw(data string) {
+	p.t.Helper()
+	if err := p.conn.WriteMessage(websocket.TextMessage, []byte(data)); err != nil {
+		p.t.Fatalf("send %q: %v", data, err)
+	}
+}
+
+// presence reads until the next online or offline event, skipping messages.
+func (p *peer) presence() Event {
+	p.t.Helper()
+	return p.waitFor(func(e Event) bool { return e.Type == TypeOnline || e.Type == TypeOffline })
+}
+
+// kinds keeps what a comparison of events by type is about.
+type kind struct{ Type, Username, Body string }
+
+func kinds(events []Event) []kind {
+	out := make([]kind, len(events))
+	for i, e := range events {
+		out[i] = kind{e.Type, e.Username, e.Body}
+	}
+	return out
+}
+
+// readN reads n events, whatever they are.
+func (p *peer) readN(n int) []Event {
+	p.t.Helper()
+	out := make([]Event, n)
+	for i := range out {
+		out[i] = p.next()
+	}
+	return out
 }

@@ -9,12 +9,17 @@ import (
 )
 
 // MemoryHistory is the History kept in this process: the last n messages,
-// with IDs "1", "2", ... given out in order. It is lost when the process
-// ends; chapter 06 keeps the same thing in Redis.
+// with IDs given out one by one in order. It is lost when the process ends;
+// chapter 06 keeps the same thing in Redis.
+//
+// The first ID is not 1 but the start time in microseconds plus one, so a
+// restarted server keeps giving IDs larger than any it gave before: a page
+// that reconnects with ?since=ID after a restart would otherwise take the
+// new "1", "2", ... for messages it had already shown, and hide them.
 type MemoryHistory struct {
 	mu   sync.Mutex
 	max  int
-	last uint64  // the ID given to the newest message, 0 before any
+	last uint64  // the ID given to the newest message (the base before any)
 	kept []Event // oldest first, at most max
 }
 
@@ -23,7 +28,7 @@ func NewMemoryHistory(n int) *MemoryHistory {
 	if n <= 0 {
 		n = DefaultHistory
 	}
-	return &MemoryHistory{max: n}
+	return &MemoryHistory{max: n, last: uint64(time.Now().UnixMicro())}
 }
 
 // Add gives e the next ID, keeps it, and forgets the oldest beyond n.
