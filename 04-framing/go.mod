@@ -4,12 +4,7 @@ go 1.26
 
 require (
 	example.com/wswalk/03-raw-handshake v0.0.0
-	example.com/wswalk/testkit v0.0.0
-)
-
-require (
-	github.com/google/go-cmp v0.7.0 // indirect
-	github.com/gorilla/websocket v1.5.3 // indirect
+	github.com/google/go-cmp v0.7.0
 )
 
 replace (

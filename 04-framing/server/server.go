@@ -1,0 +1,293 @@
+// Package server is chapter 04's WebSocket server on a raw TCP listener. It
+// reads each connection's HTTP request with chapter 03's handshake package,
+// serves pages, and on a WebSocket path completes the opening handshake and
+// hands the connection, as a *ws.Conn, to that path's Handler. Every frame
+// the client sends then goes through frame.Reader, which enforces RFC 6455
+// §5 and fails the connection with the right close code.
+//
+// The Server is not an http.Server: there is no net/http underneath, so
+// every byte on the wire is one this chapter's code wrote or read.
+//
+// For tests: start an /echo server on a free loopback port like this.
+//
+//	ln, err := net.Listen("tcp", "127.0.0.1:0")
+//	if err != nil {
+//		t.Fatal(err)
+//	}
+//	srv := server.New(server.Config{})   // /echo is mounted; MaxMessage 1 MiB
+//	go srv.Serve(ln)
+//	t.Cleanup(func() { srv.Shutdown(context.Background()) })
+//	url := "ws://" + ln.Addr().String() + "/echo"
+//
+// Config{MaxMessage: 16 << 20} raises the message limit (1009 above it);
+// ReadTimeout, WriteTimeout and CloseWait shorten the deadlines. Handshakes
+// without an Origin header are accepted; a foreign Origin gets 403.
+package server
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"log"
+	"net"
+	"sync"
+	"time"
+
+	"example.com/wswalk/03-raw-handshake/handshake"
+	"example.com/wswalk/04-framing/frame"
+	"example.com/wswalk/04-framing/ws"
+)
+
+// EchoPath is where New mounts Echo.
+const EchoPath = "/echo"
+
+// ErrServerClosed is returned by Serve after Shutdown.
+var ErrServerClosed = errors.New("server: closed")
+
+// Config is the server's settings. The zero value is ready to use.
+type Config struct {
+	// Handshake holds the allowed origins, subprotocols and the deadline
+	// for the request head (chapter 03).
+	Handshake handshake.Config
+
+	// MaxMessage is the largest message accepted; larger ones are failed
+	// with 1009. 0 means frame.DefaultMaxMessage, 1 MiB.
+	MaxMessage int64
+
+	// Deadlines of each WebSocket connection (ws.Options; 0 for defaults).
+	ReadTimeout  time.Duration
+	WriteTimeout time.Duration
+	CloseWait    time.Duration
+
+	// Pages serves every path that is not a WebSocket endpoint; "/" is
+	// index.html. Nil answers 404.
+	Pages fs.FS
+
+	// Trace, when set, sees every frame of every connection: peer is the
+	// client's address, in says whether the frame was read or written.
+	Trace func(peer string, in bool, h frame.Header, payload []byte)
+
+	// Logf logs a line per connection event; nil is log.Printf.
+	Logf func(format string, args ...any)
+}
+
+// Handler runs one WebSocket connection, from just after the handshake,
+// and returns when done. The Server closes the connection after it returns
+// (with 1000 if the handler did not close it).
+type Handler func(c *ws.Conn, r *handshake.Request)
+
+// Server accepts connections and runs one goroutine per connection.
+type Server struct {
+	cfg    Config
+	routes map[string]Handler
+
+	mu      sync.Mutex
+	ln      net.Listener
+	conns   map[net.Conn]struct{}
+	wsConns map[*ws.Conn]struct{}
+	closing bool
+	wg      sync.WaitGroup
+}
+
+// New returns a Server with Echo mounted at /echo.
+func New(cfg Config) *Server {
+	s := &Server{cfg: cfg, routes: map[string]Handler{}}
+	s.Handle(EchoPath, Echo)
+	return s
+}
+
+// Handle mounts h at path (an exact path, "/chat"). Call it before Serve.
+func (s *Server) Handle(path string, h Handler) { s.routes[path] = h }
+
+// Serve accepts connections on ln until Shutdown, and returns
+// ErrServerClosed then, or the listener's error.
+func (s *Server) Serve(ln net.Listener) error {
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		ln.Close()
+		return ErrServerClosed
+	}
+	s.ln = ln
+	s.mu.Unlock()
+	for {
+		nc, err := ln.Accept()
+		if err != nil {
+			if s.isClosing() {
+				return ErrServerClosed
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() { // e.g. out of file descriptors for a moment
+				time.Sleep(10 * time.Millisecond)
+				continue
+			}
+			return err
+		}
+		if !s.track(nc) {
+			nc.Close()
+			return ErrServerClosed
+		}
+		go func() {
+			defer s.wg.Done()
+			defer s.untrack(nc)
+			s.serveConn(nc)
+		}()
+	}
+}
+
+// Shutdown stops accepting, sends every open WebSocket a close frame with
+// 1001 "going away" (§7.4.1), and waits for the connections to end: each
+// is bounded by CloseWait. If ctx ends first, the rest are cut.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.closing = true
+	if s.ln != nil {
+		s.ln.Close()
+	}
+	open := make([]*ws.Conn, 0, len(s.wsConns))
+	for c := range s.wsConns {
+		open = append(open, c)
+	}
+	s.mu.Unlock()
+	for _, c := range open {
+		go c.Close(frame.CloseGoingAway, "server shutting down") // a slow peer must not hold up the others
+	}
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		s.mu.Lock()
+		for nc := range s.conns {
+			nc.Close()
+		}
+		s.mu.Unlock()
+		<-done
+		return ctx.Err()
+	}
+}
+
+func (s *Server) isClosing() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closing
+}
+
+func (s *Server) track(nc net.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	if s.conns == nil {
+		s.conns = map[net.Conn]struct{}{}
+	}
+	s.conns[nc] = struct{}{}
+	s.wg.Add(1)
+	return true
+}
+
+func (s *Server) untrack(nc net.Conn) {
+	nc.Close()
+	s.mu.Lock()
+	delete(s.conns, nc)
+	s.mu.Unlock()
+}
+
+// serveConn reads one request and either serves a page or runs a
+// WebSocket connection.
+func (s *Server) serveConn(nc net.Conn) {
+	peer := nc.RemoteAddr().String()
+	br := bufio.NewReader(nc)
+	timeout := s.cfg.Handshake.Timeout
+	if timeout <= 0 {
+		timeout = handshake.DefaultTimeout
+	}
+	// The deadline covers the whole request head, so a client that sends
+	// it slowly or not at all holds this goroutine only that long (408).
+	handshake.SetReadDeadline(nc, timeout)
+	req, err := handshake.ReadRequest(br)
+	nc.SetWriteDeadline(time.Now().Add(timeout))
+	if err != nil {
+		if !errors.Is(err, io.EOF) {
+			handshake.WriteError(nc, err)
+		}
+		s.logf("%s: %v", peer, err)
+		return
+	}
+	h, ok := s.routes[req.Path()]
+	if !ok {
+		if err := s.servePage(nc, req); err != nil {
+			s.logf("%s: %s %s: %v", peer, req.Method, req.Target, err)
+		}
+		return
+	}
+	if _, err := handshake.UpgradeRequest(nc, req, s.cfg.Handshake); err != nil {
+		s.logf("%s: %s %s: %v", peer, req.Method, req.Target, err)
+		return
+	}
+	nc.SetDeadline(time.Time{}) // from here on ws.Conn sets its own
+	c := ws.NewServer(nc, br, s.options(peer))
+	if !s.trackWS(c) {
+		c.Close(frame.CloseGoingAway, "server shutting down")
+		c.CloseNow()
+		return
+	}
+	defer s.untrackWS(c)
+	s.logf("%s: %s: open", peer, req.Target)
+	h(c, req)
+	// A handler that returned without a closing handshake gets one now.
+	err = c.CloseAndWait(frame.CloseNormal, "")
+	s.logf("%s: %s: closed: %v", peer, req.Target, err)
+}
+
+func (s *Server) servePage(nc net.Conn, req *handshake.Request) error {
+	if s.cfg.Pages == nil {
+		return handshake.WriteError(nc, &handshake.Error{Status: 404, Reason: "no such page: " + req.Path()})
+	}
+	return handshake.ServeFile(nc, req, s.cfg.Pages)
+}
+
+func (s *Server) options(peer string) ws.Options {
+	opt := ws.Options{
+		MaxMessage:   s.cfg.MaxMessage,
+		ReadTimeout:  s.cfg.ReadTimeout,
+		WriteTimeout: s.cfg.WriteTimeout,
+		CloseWait:    s.cfg.CloseWait,
+	}
+	if s.cfg.Trace != nil {
+		trace := s.cfg.Trace
+		opt.Trace = func(in bool, h frame.Header, p []byte) { trace(peer, in, h, p) }
+	}
+	return opt
+}
+
+func (s *Server) trackWS(c *ws.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	if s.wsConns == nil {
+		s.wsConns = map[*ws.Conn]struct{}{}
+	}
+	s.wsConns[c] = struct{}{}
+	return true
+}
+
+func (s *Server) untrackWS(c *ws.Conn) {
+	s.mu.Lock()
+	delete(s.wsConns, c)
+	s.mu.Unlock()
+}
+
+func (s *Server) logf(format string, args ...any) {
+	if s.cfg.Logf != nil {
+		s.cfg.Logf(format, args...)
+		return
+	}
+	log.Printf(format, args...)
+}
