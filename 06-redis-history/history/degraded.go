@@ -41,7 +41,8 @@ func (r *Room) degrade(e chat.Event, cause error) (chat.Event, error) {
 }
 
 // flush writes the queued messages to Redis, oldest first, waiting longer
-// after each failure (RetryMin doubling up to RetryMax). Each keeps its ID
+// after each failure (RetryMin doubling up to RetryMax), and publishes each
+// so other servers deliver it, marked as already shown here. Each keeps its ID
 // when the counter allows (the clients here already saw it); when another
 // server gave that ID out meanwhile, Redis gives a new one and the log says
 // so. It returns when the queue is empty or the room closes.
@@ -74,7 +75,7 @@ func (r *Room) flush() {
 		}
 
 		attempts++
-		id, err := r.store(context.Background(), next, idOf(next), false)
+		id, err := r.store(context.Background(), next, idOf(next), true)
 		if err != nil {
 			wait = min(2*wait, r.retryMax)
 			timer.Reset(wait)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"log"
 	"strings"
 	"sync"
@@ -66,6 +67,7 @@ func open(t *testing.T, url, room string, keep int, logs *logBuffer) *Room {
 	t.Helper()
 	o := Options{URL: url, Room: room, Keep: keep,
 		RetryMin: 20 * time.Millisecond, RetryMax: 200 * time.Millisecond, Timeout: 500 * time.Millisecond}
+	o.Logger = log.New(io.Discard, "", 0)
 	if logs != nil {
 		o.Logger = log.New(logs, "", 0)
 	}

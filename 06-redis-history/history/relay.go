@@ -19,6 +19,7 @@ import (
 // after it reconnected.
 type envelope struct {
 	Server  string        `json:"server"`
+	Shown   bool          `json:"shown,omitempty"` // the server's own clients had it
 	Event   *chat.Event   `json:"event,omitempty"`
 	Members []chat.Member `json:"members,omitempty"`
 }
@@ -46,6 +47,13 @@ func (r *Room) Publish(ctx context.Context, e chat.Event) error {
 		delete(r.published, e.ID)
 		r.mu.Unlock()
 		return nil
+	}
+	if e.Type == chat.TypeMessage && r.isPending(e.ID) {
+		// Still queued for Redis: publishing it now would let it overtake
+		// the queued ones before it. The flusher publishes it in its turn;
+		// meanwhile the hub delivers it here and reports the room degraded.
+		r.mu.Unlock()
+		return fmt.Errorf("history: publish: message %s is queued until Redis is back", e.ID)
 	}
 	presence := e.Type == chat.TypeOnline || e.Type == chat.TypeOffline
 	if presence {
@@ -81,6 +89,8 @@ func (r *Room) Publish(ctx context.Context, e chat.Event) error {
 // the history list, so each is delivered exactly once. Online and offline
 // events are delivered with the members of every server in the room.
 func (r *Room) Subscribe(ctx context.Context, deliver func(chat.Event)) error {
+	r.setLink(true, false)
+	defer r.setLink(false, false)
 	wait := r.retryMin
 	var lost time.Time
 	for {
@@ -124,6 +134,8 @@ func (r *Room) subscribeOnce(ctx context.Context, deliver func(chat.Event), lost
 		return false, err
 	}
 	r.refresh(ctx, true)
+	r.setLink(true, true)
+	defer r.setLink(true, false)
 	if !lost.IsZero() {
 		r.log.Printf("history: room channel back after %v", time.Since(lost).Round(time.Millisecond))
 	}
@@ -164,6 +176,11 @@ func (r *Room) catchUp(ctx context.Context, deliver func(chat.Event)) error {
 	}
 	r.mu.Lock()
 	var missed []chat.Event
+	for id := range r.flushedOwn {
+		if id <= r.lastDelivered {
+			delete(r.flushedOwn, id) // its envelope came back already
+		}
+	}
 	for _, e := range r.decode(raw) {
 		id := idOf(e)
 		if id <= r.lastDelivered {
@@ -209,12 +226,27 @@ func (r *Room) receive(payload string, deliver func(chat.Event)) {
 			r.lastDelivered = id
 			r.see(e)
 		}
+		if env.Shown && env.Server == r.server {
+			delete(r.flushedOwn, id)
+			r.mu.Unlock() // written back from our queue: our clients had it
+			return
+		}
 	case chat.TypeOnline, chat.TypeOffline:
 		r.members[env.Server] = e.Members
 		e.Members = r.allMembers()
 	}
 	r.mu.Unlock()
 	deliver(e)
+}
+
+// setLink records whether Subscribe runs and whether its channel is up.
+func (r *Room) setLink(subscribing, linked bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.linked && !linked {
+		r.linkLost = time.Now()
+	}
+	r.subscribing, r.linked = subscribing, linked
 }
 
 // refresh reads every server's members (when load) and writes this

@@ -62,6 +62,9 @@ type Room struct {
 	lastDelivered int64                    // highest message ID handed to Subscribe's deliver
 	members       map[string][]chat.Member // server ID -> its members, as last heard
 	localMembers  []chat.Member            // this server's members, as last published
+	subscribing   bool                     // Subscribe is running
+	linked        bool                     // and its channel is up
+	linkLost      time.Time                // when it went down
 
 	done      chan struct{}
 	closeOnce sync.Once
@@ -173,7 +176,7 @@ func (r *Room) Add(ctx context.Context, e chat.Event) (chat.Event, error) {
 	var err error
 	if !queued { // keep the order: nothing overtakes what is queued
 		var id int64
-		id, err = r.store(ctx, e, low, true)
+		id, err = r.store(ctx, e, low, false)
 		if err == nil {
 			e.ID = strconv.FormatInt(id, 10)
 			r.mu.Lock()
@@ -191,21 +194,22 @@ func (r *Room) Add(ctx context.Context, e chat.Event) (chat.Event, error) {
 	return r.degrade(e, err)
 }
 
-// store runs appendScript for e (whose ID is ignored).
-func (r *Room) store(ctx context.Context, e chat.Event, low int64, publish bool) (int64, error) {
+// store runs appendScript for e (whose ID is ignored), publishing it on the
+// room's channel; shown marks a message this server's clients already have.
+func (r *Room) store(ctx context.Context, e chat.Event, low int64, shown bool) (int64, error) {
 	e.ID = ""
 	body, err := json.Marshal(e)
 	if err != nil {
 		return 0, err
 	}
-	channel := ""
-	if publish {
-		channel = r.keys.Channel
+	flag := "0"
+	if shown {
+		flag = "1"
 	}
 	ctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
 	return appendScript.Run(ctx, r.rdb, []string{r.keys.Seq, r.keys.History},
-		body, low, r.keep, channel, r.server).Int64()
+		body, low, r.keep, r.keys.Channel, r.server, flag).Int64()
 }
 
 // Since returns the kept messages after id, oldest first, read in one round
@@ -321,4 +325,15 @@ func randomID() string {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// isPending reports whether the message with this ID waits in the queue for
+// Redis. Call with mu held.
+func (r *Room) isPending(id string) bool {
+	for _, p := range r.pending {
+		if p.ID == id {
+			return true
+		}
+	}
+	return false
 }

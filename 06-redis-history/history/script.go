@@ -13,6 +13,9 @@ import "github.com/redis/go-redis/v9"
 //	ARGV[3] how many messages to keep
 //	ARGV[4] the channel to publish on, "" to not publish
 //	ARGV[5] the publishing server's ID (hex, safe inside JSON)
+//	ARGV[6] "1" when the publishing server's own clients have seen the
+//	        message already (written back after an outage): its envelope
+//	        says so, and that server does not deliver it a second time
 //
 // It returns the ID given. Go cannot splice INCR's answer into the RPUSH
 // of a MULTI, which is why this is a script (see the package comment).
@@ -27,7 +30,9 @@ local entry = '{"id":"' .. id .. '",' .. string.sub(ARGV[1], 2)
 redis.call('RPUSH', KEYS[2], entry)
 redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
 if ARGV[4] ~= '' then
-  redis.call('PUBLISH', ARGV[4], '{"server":"' .. ARGV[5] .. '","event":' .. entry .. '}')
+  local shown = ''
+  if ARGV[6] == '1' then shown = '"shown":true,' end
+  redis.call('PUBLISH', ARGV[4], '{"server":"' .. ARGV[5] .. '",' .. shown .. '"event":' .. entry .. '}')
 end
 return id
 `)

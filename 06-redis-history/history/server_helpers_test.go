@@ -1,0 +1,146 @@
+package history
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"example.com/wswalk/05-gorilla-chat/chat"
+	"example.com/wswalk/06-redis-history/web"
+	"github.com/gorilla/websocket"
+)
+
+// quiet keeps the chat servers' log out of the test output.
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// node is one chat server process: chapter 05's Server with a Room as its
+// History and Relay, behind a real HTTP server on loopback.
+type node struct {
+	room *Room
+	srv  *chat.Server
+	http *httptest.Server
+}
+
+// startNode starts a server on room; it is stopped when the test ends
+// (before its Room is closed: cleanups run last-in first-out).
+func startNode(t *testing.T, url, room string, keep int, logs *logBuffer) *node {
+	t.Helper()
+	r := open(t, url, room, keep, logs)
+	srv := chat.NewServer(chat.Config{History: r, Relay: r, Logger: quiet, Page: web.FS})
+	srv.Handle("/status", StatusHandler(r))
+	n := &node{room: r, srv: srv, http: httptest.NewServer(srv)}
+	t.Cleanup(n.stop)
+	return n
+}
+
+// stop shuts the server down as SIGINT would; stopping twice is harmless.
+func (n *node) stop() {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	n.http.Config.Shutdown(ctx)
+	n.srv.Shutdown(ctx)
+	n.http.Close()
+	n.room.Close()
+}
+
+func (n *node) wsURL(query string) string {
+	return "ws" + strings.TrimPrefix(n.http.URL, "http") + "/ws?" + query
+}
+
+// peer is one gorilla client in the room.
+type peer struct {
+	t    *testing.T
+	conn *websocket.Conn
+}
+
+func dialPeer(t *testing.T, url string) *peer {
+	t.Helper()
+	conn, resp, err := websocket.DefaultDialer.Dial(url, nil)
+	if err != nil {
+		status := 0
+		if resp != nil {
+			status = resp.StatusCode
+		}
+		t.Fatalf("dial %s: %v (HTTP %d)", url, err, status)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return &peer{t: t, conn: conn}
+}
+
+// join dials n as name and reads up to its own online event, which it
+// returns (its Members are the whole room's).
+func (n *node) join(t *testing.T, name string) (*peer, chat.Event) {
+	t.Helper()
+	p := dialPeer(t, n.wsURL("username="+name))
+	e := p.waitFor(func(e chat.Event) bool { return e.Type == chat.TypeOnline && e.Username == name })
+	return p, e
+}
+
+func (p *peer) say(body string) {
+	p.t.Helper()
+	if err := p.conn.WriteJSON(map[string]string{"body": body}); err != nil {
+		p.t.Fatalf("send %q: %v", body, err)
+	}
+}
+
+// next reads one event, failing after 10s.
+func (p *peer) next() chat.Event {
+	p.t.Helper()
+	p.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	_, data, err := p.conn.ReadMessage()
+	if err != nil {
+		p.t.Fatalf("read event: %v", err)
+	}
+	var e chat.Event
+	if err := json.Unmarshal(data, &e); err != nil {
+		p.t.Fatalf("event %q is not JSON: %v", data, err)
+	}
+	return e
+}
+
+// waitFor reads until an event matches and returns it.
+func (p *peer) waitFor(match func(chat.Event) bool) chat.Event {
+	p.t.Helper()
+	for {
+		if e := p.next(); match(e) {
+			return e
+		}
+	}
+}
+
+// messages reads until n message events came, skipping the others.
+func (p *peer) messages(n int) []chat.Event {
+	p.t.Helper()
+	var got []chat.Event
+	for len(got) < n {
+		if e := p.next(); e.Type == chat.TypeMessage {
+			got = append(got, e)
+		}
+	}
+	return got
+}
+
+// names lists the usernames of members.
+func names(ms []chat.Member) []string {
+	out := []string{}
+	for _, m := range ms {
+		out = append(out, m.Username)
+	}
+	return out
+}
+
+// said is what a comparison of messages across servers is about.
+type said struct{ ID, Username, Body string }
+
+func saids(events []chat.Event) []said {
+	out := []said{}
+	for _, e := range events {
+		out = append(out, said{e.ID, e.Username, e.Body})
+	}
+	return out
+}

@@ -1,0 +1,199 @@
+package history
+
+import (
+	"encoding/json"
+	"net/http"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"example.com/wswalk/05-gorilla-chat/chat"
+	"example.com/wswalk/testkit/redistest"
+	"github.com/google/go-cmp/cmp"
+)
+
+// Two servers (two of chapter 05's hubs) in one test process, on one Redis
+// room: messages typed on either reach the clients of both, in one order
+// with the same IDs; joins and leaves too, with the members of both
+// servers; and both replay the same history.
+func TestTwoHubsOneRoom(t *testing.T) {
+	t.Parallel()
+	url := redistest.URL(t)
+	room := uniqueRoom(t, url)
+	a, b := startNode(t, url, room, 100, nil), startNode(t, url, room, 100, nil)
+
+	ann, _ := a.join(t, "ann")
+	bob, bobOnline := b.join(t, "bob")
+	if diff := cmp.Diff([]string{"ann", "bob"}, names(bobOnline.Members)); diff != "" {
+		t.Errorf("members bob sees on joining b (-want +got):\n%s", diff)
+	}
+	seen := ann.waitFor(func(e chat.Event) bool { return e.Type == chat.TypeOnline && e.Username == "bob" })
+	if diff := cmp.Diff([]string{"ann", "bob"}, names(seen.Members)); diff != "" {
+		t.Errorf("members ann (on a) sees when bob joins b (-want +got):\n%s", diff)
+	}
+
+	ann.say("hi from a")
+	bob.say("hello from b")
+	ann.say("how is b?")
+	gotA, gotB := ann.messages(3), bob.messages(3)
+	if diff := cmp.Diff(saids(gotA), saids(gotB)); diff != "" {
+		t.Errorf("a and b delivered different orders (-a +b):\n%s", diff)
+	}
+	// Each server's own clients send in order, so that order must hold.
+	var fromAnn []string
+	for _, e := range gotA {
+		if e.Username == "ann" {
+			fromAnn = append(fromAnn, e.Body)
+		}
+	}
+	if diff := cmp.Diff([]string{"hi from a", "how is b?"}, fromAnn); diff != "" {
+		t.Errorf("ann's messages (-want +got):\n%s", diff)
+	}
+
+	// A joiner on either server replays the same history.
+	carolA := dialPeer(t, a.wsURL("username=carol"))
+	daveB := dialPeer(t, b.wsURL("username=dave"))
+	if diff := cmp.Diff(saids(gotA), saids(carolA.messages(3))); diff != "" {
+		t.Errorf("history replayed on a (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(saids(gotA), saids(daveB.messages(3))); diff != "" {
+		t.Errorf("history replayed on b (-want +got):\n%s", diff)
+	}
+
+	bob.conn.Close()
+	left := ann.waitFor(func(e chat.Event) bool { return e.Type == chat.TypeOffline && e.Username == "bob" })
+	if diff := cmp.Diff([]string{"ann", "carol", "dave"}, names(left.Members)); diff != "" {
+		t.Errorf("members after bob left (-want +got):\n%s", diff)
+	}
+}
+
+// A server restarted on the same Redis: a client reconnecting with
+// ?since=ID gets exactly the messages after ID, none twice, none missing.
+func TestSinceAcrossServerRestart(t *testing.T) {
+	t.Parallel()
+	url := redistest.URL(t)
+	room := uniqueRoom(t, url)
+	before := startNode(t, url, room, 100, nil)
+	ann, _ := before.join(t, "ann")
+	for _, b := range []string{"one", "two", "three"} {
+		ann.say(b)
+	}
+	sent := ann.messages(3)
+	before.stop()
+
+	after := startNode(t, url, room, 100, nil)
+	back := dialPeer(t, after.wsURL("username=ann&since="+sent[0].ID))
+	var replay []chat.Event
+	for e := back.next(); e.Type != chat.TypeOnline; e = back.next() {
+		replay = append(replay, e)
+	}
+	if diff := cmp.Diff(saids(sent[1:]), saids(replay)); diff != "" {
+		t.Errorf("replay after a restart with since=%s (-want +got):\n%s", sent[0].ID, diff)
+	}
+	back.say("four")
+	if got := back.messages(1)[0]; got.ID != "4" {
+		t.Errorf("first ID after the restart = %q, want 4", got.ID)
+	}
+}
+
+// A client asking for messages older than the kept window gets what is
+// kept and one clear error event saying some are gone for good.
+func TestSinceOlderThanWindow(t *testing.T) {
+	t.Parallel()
+	url := redistest.URL(t)
+	n := startNode(t, url, uniqueRoom(t, url), 5, nil)
+	ann, _ := n.join(t, "ann")
+	for i := 1; i <= 10; i++ {
+		ann.say("m" + string(rune('0'+i%10)))
+	}
+	ann.messages(10)
+
+	late := dialPeer(t, n.wsURL("username=bob&since=2"))
+	var replay []chat.Event
+	var problems []string
+	for e := late.next(); e.Type != chat.TypeOnline; e = late.next() {
+		switch e.Type {
+		case chat.TypeMessage:
+			replay = append(replay, e)
+		case chat.TypeError:
+			problems = append(problems, e.Body)
+		}
+	}
+	if diff := cmp.Diff([]string{"6", "7", "8", "9", "10"}, ids(replay)); diff != "" {
+		t.Errorf("replay (-want +got):\n%s", diff)
+	}
+	if len(problems) != 1 || !strings.Contains(problems[0], "no longer kept") {
+		t.Errorf("error events = %q, want one saying messages since 2 are no longer kept", problems)
+	}
+}
+
+// status reads a node's /status.
+func (n *node) status(t *testing.T) Status {
+	t.Helper()
+	resp, err := http.Get(n.http.URL + "/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var st Status
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// Redis killed under two running servers and started again, empty: the
+// room keeps chatting on each server, the clients are told history is
+// degraded (and /status says so), the message typed meanwhile reaches the
+// other server once Redis is back, delivery resumes by itself, and when
+// everything is shut down no goroutine is left behind.
+func TestHubsThroughRedisOutage(t *testing.T) {
+	goroutines := runtime.NumGoroutine()
+	srv := redistest.Start(t)
+	var logs logBuffer
+	a, b := startNode(t, srv.URL(), "lobby", 100, &logs), startNode(t, srv.URL(), "lobby", 100, nil)
+	ann, _ := a.join(t, "ann")
+	bob, _ := b.join(t, "bob")
+	ann.waitFor(func(e chat.Event) bool { return e.Type == chat.TypeOnline && e.Username == "bob" })
+	ann.say("before")
+	if got := bob.messages(1)[0].Body; got != "before" {
+		t.Fatalf("bob got %q, want before", got)
+	}
+	ann.messages(1)
+
+	srv.Stop()
+	ann.say("during")
+	if got := ann.messages(1)[0]; got.Body != "during" || got.ID != "2" {
+		t.Errorf("ann's own message during the outage = %+v, want during with ID 2", got)
+	}
+	problem := ann.waitFor(func(e chat.Event) bool { return e.Type == chat.TypeError })
+	if !strings.Contains(problem.Body, "degraded") {
+		t.Errorf("error event %q does not say degraded", problem.Body)
+	}
+	if st := a.status(t); !st.Degraded || st.Queued != 1 {
+		t.Errorf("a's status during the outage = %+v, want degraded with 1 queued", st)
+	}
+
+	srv.Restart()
+	eventually(t, 10*time.Second, "a's status back to normal", func() bool { return !a.status(t).Degraded })
+	if got := bob.messages(1)[0]; got.Body != "during" || got.ID != "2" {
+		t.Errorf("bob got %+v after Redis came back, want during with ID 2", got)
+	}
+	eventually(t, 10*time.Second, "b's channel back", func() bool { return !b.status(t).Degraded })
+	bob.say("after")
+	if diff := cmp.Diff([]said{{"3", "bob", "after"}}, saids(ann.messages(1))); diff != "" {
+		t.Errorf("ann after the outage (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(logs.String(), "Redis back: 1 messages (from id 2)") {
+		t.Errorf("the log does not report the gap:\n%s", logs.String())
+	}
+
+	ann.conn.Close()
+	bob.conn.Close()
+	a.stop()
+	b.stop()
+	eventually(t, 5*time.Second, "goroutines back to where they were", func() bool {
+		return runtime.NumGoroutine() <= goroutines
+	})
+}
