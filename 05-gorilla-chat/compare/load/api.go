@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"example.com/wswalk/01-polling/poll"
+	"example.com/wswalk/01-polling/wire"
 	"example.com/wswalk/05-gorilla-chat/compare"
 )
 
@@ -61,28 +62,32 @@ func (a *api) waitRequests(ctx context.Context, technique string, n int64, timeo
 	}
 }
 
-// settle reads the stats once the technique's server has read bytesIn
-// bytes in all (everything the clients wrote) and its counters have stopped
-// moving, or after two seconds. A connection's last bytes reach the
-// server's counters a moment after the client has written them.
-func (a *api) settle(ctx context.Context, technique string, bytesIn int64) (compare.Stats, error) {
+// settle reads the stats once the technique's server counters, taken from
+// before, agree with what the clients counted at their own connections:
+// the same requests, and every byte one side wrote read by the other. A
+// request's last bytes reach the other side's counters a moment after they
+// were written. After two seconds it returns what it has; the Result then
+// shows the disagreement (Server against Client).
+func (a *api) settle(ctx context.Context, technique string, before wire.Stats, clients func() poll.Report) (compare.Stats, error) {
 	deadline := time.Now().Add(2 * time.Second)
-	var prev compare.Stats
-	for i := 0; ; i++ {
+	for {
 		s, err := a.stats(ctx)
 		if err != nil {
 			return s, err
 		}
-		cur, old := s.Techniques[technique], prev.Techniques[technique]
-		if i > 0 && cur.BytesIn >= bytesIn && cur == old {
+		if agree(diff(s.Techniques[technique], before), clients()) || time.Now().After(deadline) {
 			return s, nil
 		}
-		if time.Now().After(deadline) {
-			return s, nil
-		}
-		prev = s
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// agree reports whether a server's counters match its clients': the server
+// reads what the clients write and the other way round.
+func agree(server wire.Stats, clients poll.Report) bool {
+	return server.Requests == clients.Requests &&
+		server.BytesIn == clients.BytesOut &&
+		server.BytesOut == clients.BytesIn
 }
 
 func (a *api) do(ctx context.Context, method, path string, in any, want int, out any) error {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,30 +15,97 @@ import (
 
 	"example.com/wswalk/01-polling/poll"
 	"example.com/wswalk/01-polling/wire"
-	"example.com/wswalk/02-longpolling/longpoll"
 	"example.com/wswalk/05-gorilla-chat/compare"
 )
 
-// client is one simulated visitor. The polling ones are chapter 01's and
-// 02's own clients, imported; the WebSocket one is below. All three report
-// the same way: requests, empty answers, bytes at their own connections,
-// and one delay per delivered message.
+// client is one simulated visitor. The polling ones are chapter 01's
+// client (poll.Client), asking with chapter 02's ?wait= for long polling;
+// the WebSocket one is below. All three report the same way: requests,
+// empty answers, bytes at their own connections, and one delay per
+// delivered message.
+//
+// Run ends in two steps, so that the measurement never cuts a request in
+// half (which would leave bytes that one side counted and the other did
+// not): when stop is closed a client makes no new request but lets the one
+// in flight finish; when ctx ends it drops everything and returns.
 type client interface {
-	Run(ctx context.Context) error
+	Run(ctx context.Context, stop <-chan struct{}) error
 	Report() poll.Report
+}
+
+// shortPoller asks every interval, as chapter 01's page does.
+type shortPoller struct {
+	c        *poll.Client
+	interval time.Duration
 }
 
 func newShort(base string, interval time.Duration, after int64) client {
 	c := poll.NewClient(base, interval)
 	c.StartAfter(after)
-	return c
+	return &shortPoller{c: c, interval: interval}
+}
+
+// Run is poll.Client.Run, except that stop ends it between two requests.
+func (p *shortPoller) Run(ctx context.Context, stop <-chan struct{}) error {
+	defer p.c.CloseIdleConnections()
+	t := time.NewTicker(p.interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return nil
+		default:
+		}
+		if _, err := p.c.Fetch(ctx, nil); err != nil && ctx.Err() == nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-stop:
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+func (p *shortPoller) Report() poll.Report { return p.c.Report() }
+
+// longPoller asks again as soon as an answer comes, and the server holds
+// each question up to wait: chapter 02's longpoll.Client, which is chapter
+// 01's client asking with ?wait=. After stop it leaves its last question
+// held (it costs nothing until news comes) and asks no more.
+type longPoller struct {
+	c     *poll.Client
+	query url.Values
 }
 
 func newLong(base string, wait time.Duration, after int64) client {
-	c := longpoll.NewClient(base, wait)
+	c := poll.NewClient(base, 0)
 	c.StartAfter(after)
-	return c
+	return &longPoller{c: c, query: url.Values{"wait": {wait.String()}}}
 }
+
+func (p *longPoller) Run(ctx context.Context, stop <-chan struct{}) error {
+	defer p.c.CloseIdleConnections()
+	for {
+		select {
+		case <-stop:
+			return nil
+		case <-ctx.Done():
+			return nil
+		default:
+		}
+		if _, err := p.c.Fetch(ctx, p.query); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+	}
+}
+
+func (p *longPoller) Report() poll.Report { return p.c.Report() }
 
 // group runs the clients until their context ends.
 type group struct {
@@ -57,7 +125,7 @@ func (g *group) err() error {
 // startClients starts every client. Short pollers start spread evenly over
 // one interval, as visitors who opened the page at different moments are:
 // a hundred clients polling in lockstep would be a burst, not a load.
-func startClients(ctx context.Context, technique string, clients []client, interval time.Duration) *group {
+func startClients(ctx context.Context, stop <-chan struct{}, technique string, clients []client, interval time.Duration) *group {
 	g := &group{}
 	for i, c := range clients {
 		var delay time.Duration
@@ -72,7 +140,7 @@ func startClients(ctx context.Context, technique string, clients []client, inter
 				case <-time.After(delay):
 				}
 			}
-			if err := c.Run(ctx); err != nil && ctx.Err() == nil {
+			if err := c.Run(ctx, stop); err != nil && ctx.Err() == nil {
 				g.mu.Lock()
 				if g.first == nil {
 					g.first = err
@@ -106,8 +174,9 @@ func newWS(base string, after int64) *wsClient {
 }
 
 // Run connects, reads until ctx ends, and closes. An error means the
-// connection could not be made or broke before ctx ended.
-func (c *wsClient) Run(ctx context.Context) error {
+// connection could not be made or broke before ctx ended. stop changes
+// nothing: an idle WebSocket makes no requests.
+func (c *wsClient) Run(ctx context.Context, _ <-chan struct{}) error {
 	dialer := websocket.Dialer{
 		NetDialContext:   c.meter.DialContext(nil),
 		HandshakeTimeout: 10 * time.Second,

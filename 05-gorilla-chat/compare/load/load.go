@@ -126,6 +126,8 @@ type Result struct {
 	Expected  int64 `json:"expected"`
 	// Empty counts answers that carried no message (polling only).
 	Empty int64 `json:"empty_responses"`
+	// Errors counts failed requests; anything but 0 is a bug.
+	Errors int64 `json:"errors"`
 	// Delays: from the moment the server stored a message to the moment a
 	// client had parsed it.
 	DelayP50 time.Duration `json:"-"`
@@ -213,6 +215,7 @@ func runOne(ctx context.Context, cfg Config, api *api, tech compare.Technique) (
 
 	clientsCtx, stopClients := context.WithCancel(ctx)
 	defer stopClients()
+	stop := make(chan struct{})
 	clients := make([]client, cfg.Clients)
 	for i := range clients {
 		switch tech.Name {
@@ -224,28 +227,27 @@ func runOne(ctx context.Context, cfg Config, api *api, tech compare.Technique) (
 			clients[i] = newWS(base, start)
 		}
 	}
-	running := startClients(clientsCtx, tech.Name, clients, cfg.Interval)
+	running := startClients(clientsCtx, stop, tech.Name, clients, cfg.Interval)
+	abort := func(err error) (Result, error) {
+		stopClients()
+		running.Wait()
+		return Result{}, err
+	}
 
 	// Send only once every client has made its first request, so the first
 	// message does not meet a client still connecting.
 	if err := api.waitRequests(ctx, tech.Name, before.Techniques[tech.Name].Requests+int64(cfg.Clients), cfg.Interval+10*time.Second); err != nil {
-		stopClients()
-		running.Wait()
-		return Result{}, fmt.Errorf("clients did not start: %w", err)
+		return abort(fmt.Errorf("clients did not start: %w", err))
 	}
 	if err := running.err(); err != nil {
-		stopClients()
-		running.Wait()
-		return Result{}, err
+		return abort(err)
 	}
 
 	began := time.Now()
 	n := cfg.Messages()
 	last, err := send(ctx, api, n, cfg.Rate, tech.Name)
 	if err != nil {
-		stopClients()
-		running.Wait()
-		return Result{}, err
+		return abort(err)
 	}
 	want := last - start // every message after start, ours and any other source's
 
@@ -253,14 +255,34 @@ func runOne(ctx context.Context, cfg Config, api *api, tech compare.Technique) (
 	// short poller sees it only at its next visit). Stop counting only when
 	// every client has it, or when Tail says something is lost.
 	deadline := time.Now().Add(cfg.Tail)
-	for !allHave(clients, want) && time.Now().Before(deadline) && ctx.Err() == nil {
+	for !allHave(clients, want) && time.Now().Before(deadline) && ctx.Err() == nil && running.err() == nil {
 		time.Sleep(10 * time.Millisecond)
 	}
-	stopClients()
-	running.Wait()
 	elapsed := time.Since(began)
+
+	// Quiet the clients without cutting a request in half: short pollers
+	// finish the request in flight and stop; long pollers leave their
+	// last question held, its request counted and its answer not yet due;
+	// WebSockets sit idle. Then both ends' counters must agree.
+	close(stop)
+	if tech.Name == compare.Short {
+		running.Wait()
+	}
+	total := func() poll.Report {
+		var sum poll.Report
+		for _, c := range clients {
+			r := c.Report()
+			r.Delays = nil
+			sum = sum.Add(r)
+		}
+		return sum
+	}
+	after, err := api.settle(ctx, tech.Name, before.Techniques[tech.Name], total)
+	if err != nil {
+		return abort(err)
+	}
 	if err := running.err(); err != nil {
-		return Result{}, fmt.Errorf("a client failed: %w", err)
+		return abort(fmt.Errorf("a client failed: %w", err))
 	}
 
 	res := Result{Technique: tech.Name, Label: tech.Label, Clients: cfg.Clients, Elapsed: elapsed}
@@ -273,13 +295,13 @@ func runOne(ctx context.Context, cfg Config, api *api, tech compare.Technique) (
 	}
 	res.Expected = want * int64(cfg.Clients)
 	res.Empty = res.Client.Empty
+	res.Errors = res.Client.Errors
 
-	// The server has seen everything the clients wrote once it has read
-	// their last bytes; wait for its counters to settle before reading.
-	after, err := api.settle(ctx, tech.Name, before.Techniques[tech.Name].BytesIn+res.Client.BytesOut)
-	if err != nil {
-		return res, err
-	}
+	// Now drop the clients: whatever this costs (held long polls cut, the
+	// WebSocket closing handshake) is after the measurement.
+	stopClients()
+	running.Wait()
+
 	res.Server = diff(after.Techniques[tech.Name], before.Techniques[tech.Name])
 	res.CPUSeconds = after.CPUSeconds - before.CPUSeconds
 	res.Requests = res.Server.Requests
@@ -364,3 +386,8 @@ func send(ctx context.Context, api *api, n int, rate float64, tag string) (int64
 }
 
 func millis(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// Agree reports whether the server's counters match what the clients
+// counted at their own connections: the same requests, and each side read
+// every byte the other wrote.
+func (r Result) Agree() bool { return agree(r.Server, r.Client) }

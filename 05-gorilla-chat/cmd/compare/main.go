@@ -1,0 +1,112 @@
+// Command compare measures short polling, long polling and WebSocket on the
+// same stream of messages and prints one table: requests, bytes up and
+// down, bytes per delivered message, delivered/expected, median and p99
+// delay, and the server's CPU time. Flags and wiring only; the work is
+// package compare/load.
+//
+//	go run ./05-gorilla-chat/cmd/compare -clients 100 -rate 1 -duration 30s -interval 1s
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"example.com/wswalk/02-longpolling/longpoll"
+	"example.com/wswalk/05-gorilla-chat/compare/load"
+)
+
+func main() {
+	url := flag.String("url", "", "the demo's server, such as http://127.0.0.1:8005 (loopback only; default: start one)")
+	clients := flag.Int("clients", 100, "simulated clients per technique")
+	rate := flag.Float64("rate", 1, "messages per second")
+	duration := flag.Duration("duration", 30*time.Second, "how long to send")
+	interval := flag.Duration("interval", time.Second, "how often a short-polling client asks")
+	wait := flag.Duration("wait", longpoll.DefaultWait, "how long the server may hold a long poll")
+	asJSON := flag.Bool("json", false, "print JSON instead of the table")
+	svg := flag.String("svg", "", "also draw the results as an SVG chart into `file`")
+	child := flag.Bool("serve-child", false, "internal: serve the demo for a parent run of this command")
+	flag.Parse()
+	log.SetFlags(0)
+	log.SetPrefix("compare: ")
+
+	if *child {
+		if err := load.ServeChild(os.Stdin, os.Stdout); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
+
+	cfg := load.Config{
+		URL: *url, Clients: *clients, Rate: *rate, Duration: *duration,
+		Interval: *interval, Wait: *wait,
+		Logf: func(format string, args ...any) { log.Printf(format, args...) },
+	}
+	// Bounded whatever happens: three runs of the scenario and their
+	// tails, plus room to start and stop.
+	limit := 3*(*duration+*interval+15*time.Second) + 30*time.Second
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	if cfg.URL == "" {
+		u, stopServer, err := load.StartChild(ctx, "-serve-child")
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer stopServer()
+		cfg.URL = u
+	}
+	rep, err := load.Run(ctx, cfg)
+	if err != nil {
+		log.Print(err)
+		cancel()
+		os.Exit(1)
+	}
+	if err := write(rep, *asJSON, *svg); err != nil {
+		log.Print(err)
+		os.Exit(1)
+	}
+	for _, r := range rep.Results {
+		if !r.Agree() {
+			log.Printf("%s: the server's counters %+v disagree with the clients' (requests %d, up %d, down %d)",
+				r.Label, r.Server, r.Client.Requests, r.Client.BytesOut, r.Client.BytesIn)
+		}
+	}
+	if rep.Lost() {
+		log.Print("messages were lost: delivered/expected is not 1 (a bug, not a statistic)")
+		os.Exit(2)
+	}
+}
+
+func write(rep load.Report, asJSON bool, svg string) error {
+	command := "go run ./05-gorilla-chat/cmd/compare " + strings.Join(os.Args[1:], " ")
+	if asJSON {
+		if err := load.WriteJSON(os.Stdout, load.NewOutput(rep, strings.TrimSpace(command))); err != nil {
+			return err
+		}
+	} else if err := load.WriteTable(os.Stdout, rep); err != nil {
+		return err
+	}
+	if svg == "" {
+		return nil
+	}
+	f, err := os.Create(svg)
+	if err != nil {
+		return err
+	}
+	c := rep.Config
+	title := fmt.Sprintf("%d clients per technique, %g message/s for %v, short polling every %v", c.Clients, c.Rate, c.Duration, c.Interval)
+	if err := load.WriteSVG(f, rep, title); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

@@ -1,0 +1,138 @@
+package load
+
+import (
+	"context"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"example.com/wswalk/01-polling/wire"
+	"example.com/wswalk/05-gorilla-chat/compare"
+)
+
+// startDemo serves a demo in-process, as the command does without -url.
+func startDemo(t *testing.T) (*compare.Demo, string) {
+	t.Helper()
+	d, err := compare.New(compare.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(d.Handler())
+	t.Cleanup(func() {
+		srv.Close()
+		d.Close()
+	})
+	return d, srv.URL
+}
+
+// TestRunDeliversEverything runs a short scenario of the command on all
+// three techniques: every client gets every message, and what the clients
+// counted at their own connections is what the server's stats say.
+func TestRunDeliversEverything(t *testing.T) {
+	d, url := startDemo(t)
+	cfg := Config{
+		URL:      url,
+		Clients:  4,
+		Rate:     5,
+		Duration: time.Second,
+		Interval: 50 * time.Millisecond,
+		Wait:     30 * time.Second,
+	}
+	rep, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range rep.Results {
+		got = append(got, r.Technique)
+	}
+	if diff := cmp.Diff(compare.Names, got); diff != "" {
+		t.Fatalf("techniques measured (-want +got):\n%s", diff)
+	}
+	if rep.Lost() {
+		t.Errorf("Lost() = true, want every message delivered")
+	}
+	for _, r := range rep.Results {
+		t.Run(r.Technique, func(t *testing.T) {
+			if r.Expected != int64(cfg.Clients*cfg.Messages()) || r.Delivered != r.Expected {
+				t.Errorf("delivered %d of %d, want all %d", r.Delivered, r.Expected, cfg.Clients*cfg.Messages())
+			}
+			if r.Errors != 0 {
+				t.Errorf("%d failed requests, want 0", r.Errors)
+			}
+			// The server's counters, from /compare/api/stats, against the
+			// sum of the clients' own: same requests, each side read what
+			// the other wrote.
+			want := wire.Stats{Requests: r.Client.Requests, BytesIn: r.Client.BytesOut, BytesOut: r.Client.BytesIn}
+			got := wire.Stats{Requests: r.Requests, BytesIn: r.BytesUp, BytesOut: r.BytesDown}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("server counters against the clients' (-clients +server):\n%s", diff)
+			}
+			if len(r.Client.Delays) != int(r.Delivered) || len(r.PerMessage) != cfg.Messages() {
+				t.Errorf("%d delays and %d per-message medians for %d deliveries of %d messages",
+					len(r.Client.Delays), len(r.PerMessage), r.Delivered, cfg.Messages())
+			}
+			if r.BytesPerMessage <= 0 || r.DelayP50 <= 0 || r.DelayP99 < r.DelayP50 {
+				t.Errorf("bytes/message %v, p50 %v, p99 %v: want positive and ordered", r.BytesPerMessage, r.DelayP50, r.DelayP99)
+			}
+		})
+	}
+	byName := map[string]Result{}
+	for _, r := range rep.Results {
+		byName[r.Technique] = r
+	}
+	short, long, ws := byName[compare.Short], byName[compare.Long], byName[compare.WebSocket]
+	// The lesson in three inequalities, safe on any machine: a short poller
+	// asks whether or not there is news, a long poller once per message, a
+	// WebSocket once in all.
+	if ws.Requests != int64(cfg.Clients) {
+		t.Errorf("WebSocket requests = %d, want one upgrade per client (%d)", ws.Requests, cfg.Clients)
+	}
+	if !(short.Empty > 0 && short.Requests > long.Requests && long.Requests > ws.Requests) {
+		t.Errorf("requests short %d (empty %d), long %d, ws %d: want short > long > ws and empty short answers",
+			short.Requests, short.Empty, long.Requests, ws.Requests)
+	}
+	if !(short.BytesPerMessage > ws.BytesPerMessage && long.BytesPerMessage > ws.BytesPerMessage) {
+		t.Errorf("bytes per message short %.0f, long %.0f, ws %.0f: want WebSocket the least",
+			short.BytesPerMessage, long.BytesPerMessage, ws.BytesPerMessage)
+	}
+	// The demo's clock stayed off and the log holds exactly what was sent.
+	if got, want := d.Stats().LastID, int64(3*cfg.Messages()); got != want {
+		t.Errorf("demo's last ID = %d, want %d (three runs of %d)", got, want, cfg.Messages())
+	}
+}
+
+func TestConfigRefusesBadScenarios(t *testing.T) {
+	t.Parallel()
+	good := Config{URL: "http://127.0.0.1:8005", Clients: 1, Rate: 1, Duration: time.Second, Interval: time.Second, Wait: time.Second}
+	tests := []struct {
+		name   string
+		change func(*Config)
+		want   string
+	}{
+		{"not loopback", func(c *Config) { c.URL = "http://example.com:8005" }, "loopback"},
+		{"not http", func(c *Config) { c.URL = "ftp://127.0.0.1" }, "url must be"},
+		{"no clients", func(c *Config) { c.Clients = 0 }, "clients must be"},
+		{"too many clients", func(c *Config) { c.Clients = MaxClients + 1 }, "clients must be"},
+		{"rate zero", func(c *Config) { c.Rate = 0 }, "rate must be"},
+		{"rate too high", func(c *Config) { c.Rate = MaxRate + 1 }, "rate must be"},
+		{"too long", func(c *Config) { c.Duration = MaxDuration + time.Second }, "duration must be"},
+		{"no interval", func(c *Config) { c.Interval = 0 }, "interval must be"},
+		{"wait too long", func(c *Config) { c.Wait = time.Hour }, "wait must be"},
+		{"unknown technique", func(c *Config) { c.Techniques = []string{"carrier-pigeon"} }, "unknown technique"},
+	}
+	for _, tt := range tests {
+		cfg := good
+		tt.change(&cfg)
+		_, err := Run(context.Background(), cfg)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: Run error = %v, want one mentioning %q", tt.name, err, tt.want)
+		}
+	}
+	if err := good.check(); err != nil {
+		t.Errorf("the good config is refused: %v", err)
+	}
+}
