@@ -1,0 +1,106 @@
+// Package site puts a polling chapter together as one HTTP server: the page
+// at /, the message API at /messages, the wire counters at /stats, all on a
+// listener that counts every byte; the clock of -tick; and a shutdown that
+// ends held requests at once. Chapter 01 serves short polling with it and
+// chapter 02 long polling: only the API handler and the page differ.
+package site
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"net"
+	"net/http"
+	"time"
+
+	"example.com/wswalk/01-polling/poll"
+	"example.com/wswalk/01-polling/wire"
+)
+
+// ShutdownGrace bounds how long Serve waits, once asked to stop, for the
+// answers being written to finish.
+const ShutdownGrace = 5 * time.Second
+
+// Server is one chapter's server. Fill it in and call Serve.
+type Server struct {
+	API   http.Handler  // the message API: poll.NewHandler or longpoll.NewHandler
+	Store poll.Store    // where the clock posts; the store API writes to
+	Pages fs.FS         // index.html and what it loads
+	Tick  time.Duration // post the time every Tick; 0 means no clock
+}
+
+// Handler routes a request to the API, the counters or the page, and counts
+// it on meter:
+//
+//	/messages, /messages/...  the API (it answers 404 and 405 itself)
+//	/stats                    meter's counters as JSON
+//	anything else             a file of Pages, / being index.html
+func (s *Server) Handler(meter *wire.Meter) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/messages", s.API)
+	mux.Handle("/messages/", s.API)
+	mux.Handle("/stats", meter.Handler())
+	mux.Handle("/", Pages(s.Pages))
+	return meter.CountRequests(mux)
+}
+
+// Serve serves on ln until ctx is done, then stops: the clock stops, held
+// requests are told to end (their context is cancelled, so a long poll
+// answers [] at once instead of keeping the shutdown waiting for up to a
+// minute), and the answers under way get ShutdownGrace to finish. It
+// returns nil after a clean stop and the error otherwise.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	if s.Tick < 0 {
+		return errors.New("tick must not be negative")
+	}
+	counted := wire.NewListener(ln)
+	// Every request's context derives from base, so cancelling base
+	// reaches every handler still running.
+	base, cancelBase := context.WithCancel(context.Background())
+	defer cancelBase()
+	srv := &http.Server{
+		Handler:           s.Handler(counted.Meter()),
+		BaseContext:       func(net.Listener) context.Context { return base },
+		ReadHeaderTimeout: 10 * time.Second, // a client that never finishes its headers is dropped
+		IdleTimeout:       2 * time.Minute,
+	}
+	clockDone := make(chan struct{})
+	go func() {
+		defer close(clockDone)
+		if s.Tick > 0 {
+			Clock(ctx, s.Store, s.Tick, time.Now)
+		}
+	}()
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(counted) }()
+	select {
+	case err := <-served:
+		<-clockDone
+		return err
+	case <-ctx.Done():
+	}
+	cancelBase()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), ShutdownGrace)
+	defer cancel()
+	err := srv.Shutdown(shutdownCtx)
+	<-clockDone
+	if serveErr := <-served; !errors.Is(serveErr, http.ErrServerClosed) {
+		return serveErr
+	}
+	return err
+}
+
+// URL is the address to open in a browser for a server listening on addr:
+// an unspecified host (":8001", "0.0.0.0", "[::]") is shown as 127.0.0.1,
+// which works on the machine itself.
+func URL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String() + "/"
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
+}

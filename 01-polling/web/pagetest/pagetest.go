@@ -1,0 +1,143 @@
+// Package pagetest checks a polling page in a real browser. Chapters 01 and
+// 02 run the same checks on their pages, since both pages promise the same
+// things: messages posted anywhere appear, as text, and the counters move.
+package pagetest
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"example.com/wswalk/01-polling/poll"
+	"example.com/wswalk/01-polling/site"
+	"example.com/wswalk/testkit/browser"
+	"github.com/chromedp/chromedp"
+	"github.com/google/go-cmp/cmp"
+)
+
+// Hostile is a message that would run script if a page put it into HTML.
+const Hostile = `<b>x</b> <img src=x onerror="window.pwned=1"> <script>window.pwned=2</script>`
+
+// Serve runs srv on a free loopback port for the rest of the test and
+// returns its base URL ("http://127.0.0.1:port"). The test fails if the
+// server does not stop cleanly.
+func Serve(t *testing.T, srv *site.Server) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("server stopped with %v", err)
+		}
+	})
+	return "http://" + ln.Addr().String()
+}
+
+// Post sends a message through the HTTP API, as another client would.
+func Post(t *testing.T, base, username, body string) {
+	t.Helper()
+	payload := fmt.Sprintf(`{"username":%q,"body":%q}`, username, body)
+	resp, err := http.Post(base+"/messages", "application/json", strings.NewReader(payload))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("POST /messages: %s", resp.Status)
+	}
+}
+
+// Check opens base+"/"+query in a headless browser and checks the page:
+//   - a message stored before the page opened is shown;
+//   - a message posted through the API while it is open appears, and one
+//     that looks like HTML appears as those characters, running nothing;
+//   - the send form posts (store sees it) and shows the server's error for
+//     a body over 4 KiB;
+//   - the counters move: requests, empty answers, messages, delay, and the
+//     server's /stats.
+//
+// query sets the page's pace (?interval=100ms, ?wait=300ms) so the check
+// takes a few seconds.
+func Check(t *testing.T, base, query string, store poll.Store) {
+	ctx := browser.New(t, 30*time.Second)
+	if _, err := store.Append("ann", "before the page opened"); err != nil {
+		t.Fatal(err)
+	}
+	browser.Run(t, ctx, "open the page", chromedp.Navigate(base+"/"+query))
+	browser.WaitText(t, ctx, "#messages", "before the page opened")
+
+	Post(t, base, "mallory", Hostile)
+	browser.WaitText(t, ctx, "#messages", Hostile)
+	var shown struct {
+		Body     string `json:"body"`
+		User     string `json:"user"`
+		Elements int    `json:"elements"` // elements the message created
+		Pwned    bool   `json:"pwned"`
+	}
+	browser.Run(t, ctx, "read the hostile message", chromedp.Evaluate(`(() => {
+		const li = document.querySelector("#messages li:last-child");
+		return {
+			body: li.querySelector(".body").textContent,
+			user: li.querySelector(".user").textContent,
+			elements: document.querySelectorAll("#messages b, #messages img, #messages script").length,
+			pwned: window.pwned !== undefined,
+		};
+	})()`, &shown))
+	want := shown
+	want.Body, want.User, want.Elements, want.Pwned = Hostile, "mallory", 0, false
+	if diff := cmp.Diff(want, shown); diff != "" {
+		t.Fatalf("the message that looks like HTML (-want +got):\n%s", diff)
+	}
+
+	browser.Run(t, ctx, "send with the form",
+		chromedp.SetValue("#body", "typed in the page", chromedp.ByQuery),
+		chromedp.Click(`#send button`, chromedp.ByQuery))
+	browser.WaitText(t, ctx, "#messages", "typed in the page")
+	if got := store.Since(0); len(got) == 0 || got[len(got)-1].Body != "typed in the page" {
+		t.Fatalf("the store's last message is not the one sent from the form: %v", got)
+	}
+	browser.Run(t, ctx, "send a body over 4 KiB",
+		chromedp.SetValue("#body", strings.Repeat("y", poll.MaxBody+1), chromedp.ByQuery),
+		chromedp.Click(`#send button`, chromedp.ByQuery))
+	browser.WaitText(t, ctx, "#send-error", "body is over 4096 bytes")
+
+	// Two messages arrived while the page was open: their delays count.
+	// The empty answers come from the short interval or the short wait.
+	waitTrue(t, ctx, "the counters move", `(() => {
+		const n = (id) => Number(document.getElementById(id).textContent);
+		return n("requests") >= 3 && n("empty") >= 1 && n("received") === 3 && n("errors") === 0 &&
+			/\d/.test(document.getElementById("delay-median").textContent) &&
+			/\d/.test(document.getElementById("delay-worst").textContent) &&
+			n("srv-requests") > n("requests") && /\d/.test(document.getElementById("srv-out").textContent);
+	})()`)
+}
+
+// waitTrue evaluates js until it returns true, failing with what when the
+// browser context's time is up.
+func waitTrue(t *testing.T, ctx context.Context, what, js string) {
+	t.Helper()
+	for {
+		var ok bool
+		if err := chromedp.Run(ctx, chromedp.Evaluate(js, &ok)); err != nil {
+			t.Fatalf("browser: wait until %s: %v", what, err)
+		}
+		if ok {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("browser: never saw %s: %v", what, ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
