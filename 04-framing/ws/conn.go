@@ -183,7 +183,9 @@ func (c *Conn) ReadMessage() (frame.Opcode, []byte, error) {
 			// §5.5.1: answer with a close frame, "typically echoing the
 			// status code it received". An empty close is answered empty.
 			c.sendClose(code, "")
-			c.finish()
+			// Both close frames have now crossed: the peer may send
+			// nothing more, so TCP can close at once (§7.1.1, §7.1.2).
+			c.CloseNow()
 			c.readErr = &CloseError{Code: code, Reason: reason}
 			return 0, nil, c.readErr
 		}
