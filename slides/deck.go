@@ -10,11 +10,14 @@ import (
 	"golang.org/x/tools/present"
 )
 
-// MaxCodeLines is the longest quote that still fits on a slide. A longer one
-// usually means the address went wrong: present wraps a /regexp/ search
-// around to the top of the file when nothing matches below, and the slide
-// silently shows the wrong span.
-const MaxCodeLines = 40
+// MaxCodeLines is how many lines of code fit on one slide under its title:
+// present draws a 900x700 slide with 18px code on 24px lines, and hides
+// what overflows. A quote, or the quotes of one slide together, longer than
+// that would be cut off in front of the class. A quote far longer usually
+// means the address went wrong: present wraps a /regexp/ search around to
+// the top of the file when nothing matches below, and the slide silently
+// shows the wrong span.
+const MaxCodeLines = 24
 
 // CheckDeck parses the deck at path with present, as the present tool does
 // when it renders it, and returns every broken reference: a .code, .play or
@@ -63,8 +66,40 @@ func CheckDeck(path string) ([]Problem, error) {
 		problems = append(problems, Problem{File: name, Line: 1, Ref: "deck", Msg: "no title line"})
 	case err == nil && len(doc.Sections) == 0:
 		problems = append(problems, Problem{File: name, Line: 1, Ref: "deck", Msg: "no slides"})
+	case err == nil:
+		problems = append(problems, crowded(name, string(src), doc)...)
 	}
 	return problems, nil
+}
+
+// crowded reports every slide whose quotes add up to more lines than fit
+// (each quote alone has been checked already).
+func crowded(name, src string, doc *present.Doc) []Problem {
+	var problems []Problem
+	for _, s := range doc.Sections {
+		total, quotes := 0, 0
+		for _, e := range s.Elem {
+			if code, ok := e.(present.Code); ok {
+				total += strings.Count(string(code.Raw), "\n")
+				quotes++
+			}
+		}
+		if quotes > 1 && total > MaxCodeLines {
+			problems = append(problems, Problem{File: name, Line: slideLine(src, s.Title), Ref: "* " + s.Title,
+				Msg: fmt.Sprintf("the slide quotes %d lines of code, more than fit on it (%d)", total, MaxCodeLines)})
+		}
+	}
+	return problems
+}
+
+// slideLine returns the line of the first slide titled title, 0 if none.
+func slideLine(src, title string) int {
+	for i, line := range strings.Split(src, "\n") {
+		if strings.TrimSpace(strings.TrimPrefix(line, "*")) == title && strings.HasPrefix(line, "* ") {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // checkQuote parses one .code/.play/.html line alone, in a one-slide deck, so

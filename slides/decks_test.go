@@ -1,6 +1,7 @@
 package slides
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -121,7 +122,35 @@ func TestCheckDeckLongQuote(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Problem{{File: "d.slide", Line: 5, Ref: ".code ../p/p.go /^func Long/,/^}/", Msg: "the address selects 42 lines, more than fit on a slide (40)"}}
+	want := []Problem{{File: "d.slide", Line: 5, Ref: ".code ../p/p.go /^func Long/,/^}/",
+		Msg: fmt.Sprintf("the address selects %d lines, more than fit on a slide (%d)", MaxCodeLines+2, MaxCodeLines)}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CheckDeck problems (-want +got):\n%s", diff)
+	}
+}
+
+// TestCheckDeckCrowdedSlide: quotes that fit one by one but not together on
+// one slide are reported, at the slide's title line.
+func TestCheckDeckCrowdedSlide(t *testing.T) {
+	root := t.TempDir()
+	half := func(name string) string {
+		s := "func " + name + "() {\n"
+		for range MaxCodeLines/2 - 1 {
+			s += "\t_ = 0\n"
+		}
+		return s + "}\n"
+	}
+	write(t, root, map[string]string{
+		"p/p.go": "package p\n\n" + half("A") + "\n" + half("B") + "\nfunc C() {\n}\n",
+		"s/d.slide": "Title\n\n* Fits\n\n.code ../p/p.go /^func A/,/^}/\n.code ../p/p.go /^func C/,/^}/\n\n" +
+			"* Too much\n\n.code ../p/p.go /^func A/,/^}/\n.code ../p/p.go /^func B/,/^}/\n.code ../p/p.go /^func C/,/^}/\n",
+	})
+	got, err := CheckDeck(filepath.Join(root, "s", "d.slide"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Problem{{File: "d.slide", Line: 8, Ref: "* Too much",
+		Msg: fmt.Sprintf("the slide quotes %d lines of code, more than fit on it (%d)", MaxCodeLines+4, MaxCodeLines)}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("CheckDeck problems (-want +got):\n%s", diff)
 	}
