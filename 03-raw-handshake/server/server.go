@@ -146,6 +146,13 @@ func (s *Server) serveConn(conn net.Conn) {
 	if timeout <= 0 {
 		timeout = handshake.DefaultTimeout
 	}
+	upgraded := false
+	defer func() {
+		if !upgraded {
+			lingerClose(conn)
+		}
+	}()
+
 	handshake.SetReadDeadline(conn, timeout)
 	req, err := handshake.ReadRequest(br)
 	// The answer gets its own deadline: a client that does not read cannot
@@ -176,10 +183,33 @@ func (s *Server) serveConn(conn net.Conn) {
 		s.logf("%s: %s %s: %v", peer, req.Method, req.Target, err)
 		return
 	}
+	upgraded = true
 	s.logf("%s: %s %s: 101 Switching Protocols (subprotocol %q)", peer, req.Method, req.Target, acc.Subprotocol)
 	if err := s.greet(conn, br); err != nil {
 		s.logf("%s: %v", peer, err)
 	}
+}
+
+// Bounds of lingerClose.
+const (
+	lingerTime  = 500 * time.Millisecond
+	lingerBytes = 256 << 10
+)
+
+// lingerClose ends a connection whose answer was an HTTP response, without
+// losing that response. Closing a socket that still has unread input makes
+// the kernel send a reset (RFC 9293 §3.6), and a reset can destroy the
+// response in the client's buffers before the client reads it; a client
+// still sending an oversized header (431) is exactly that case. So: send
+// our FIN first (half-close), read and drop what the client still sends, for
+// at most lingerTime and lingerBytes, then let the caller close.
+func lingerClose(conn net.Conn) {
+	cw, ok := conn.(interface{ CloseWrite() error })
+	if !ok || cw.CloseWrite() != nil {
+		return
+	}
+	handshake.SetReadDeadline(conn, lingerTime)
+	io.CopyN(io.Discard, conn, lingerBytes)
 }
 
 // greet is the whole WebSocket conversation of this chapter: one text

@@ -354,3 +354,28 @@ func errText(err error) string {
 	}
 	return err.Error()
 }
+
+// TestOversizedHeaderAnswered sends a header far over the limit, all of it
+// before reading, as a simple client does: the server stops reading at
+// 8 KiB, answers 431 while the client is still sending, and the answer must
+// reach the client all the same (see lingerClose).
+func TestOversizedHeaderAnswered(t *testing.T) {
+	t.Parallel()
+	_, addr := start(t, handshake.Config{})
+	for range 3 {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn.SetDeadline(time.Now().Add(5 * time.Second))
+		// Write it all before reading, as a simple client does; the server
+		// stops reading at 8 KiB, so this write outlives the answer.
+		_, werr := io.WriteString(conn, "GET /ws HTTP/1.1\r\nX-Pad: "+strings.Repeat("p", 200<<10)+"\r\n\r\n")
+		resp, err := io.ReadAll(conn)
+		conn.Close()
+		status, _, _ := strings.Cut(string(resp), "\r\n")
+		if diff := cmp.Diff("HTTP/1.1 431 Request Header Fields Too Large", status); diff != "" {
+			t.Fatalf("status (-want +got):\n%s\nwrite error: %v, read error: %v", diff, werr, err)
+		}
+	}
+}

@@ -1,0 +1,138 @@
+package server
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"example.com/wswalk/03-raw-handshake/handshake"
+	"example.com/wswalk/03-raw-handshake/web"
+	"example.com/wswalk/testkit/browser"
+	"github.com/chromedp/chromedp"
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestBrowserPage opens the chapter page in Chromium and checks what a
+// student sees: the WebSocket opens, the hand-built text frame arrives as a
+// message, and the close frame arrives as a clean close with its code and
+// reason. It also checks, on the bytes recorded at the server, that
+// Chromium's real handshake passes our reader and validation, and logs how
+// many bytes each part took on the wire (run with -v to see them).
+func TestBrowserPage(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &recordingListener{Listener: ln}
+	addr := ln.Addr().String()
+	serve(t, &Server{Pages: web.FS, Logf: t.Logf}, rec)
+
+	ctx := browser.New(t, 30*time.Second)
+	browser.Run(t, ctx, "open the page", chromedp.Navigate("http://"+addr+"/"))
+	browser.WaitText(t, ctx, "#log", "clean: true")
+
+	type event struct{ Kind, Text string }
+	var events []event
+	browser.Run(t, ctx, "read the event log", chromedp.Evaluate(`Array.from(document.querySelectorAll("#log li"),
+		li => ({Kind: li.querySelector(".tag").textContent, Text: li.querySelector(".text").textContent}))`, &events))
+	want := []event{
+		{"connect", `new WebSocket("ws://` + addr + `/ws")`},
+		{"open", "101 Switching Protocols: the handshake succeeded"},
+		{"message", DefaultMessage},
+		{"close", "code 1000, reason “" + DefaultCloseReason + "”, clean: true"},
+	}
+	if diff := cmp.Diff(want, events); diff != "" {
+		t.Errorf("events on the page (-want +got):\n%s", diff)
+	}
+
+	// The page redraws the frame from the message, byte by byte; it must be
+	// the frame the server built.
+	var shown string
+	browser.Run(t, ctx, "read the frame bytes", chromedp.Evaluate(`document.querySelector("#bytes").textContent`, &shown))
+	frame, _ := handshake.TextFrame(DefaultMessage)
+	if diff := cmp.Diff(hex.EncodeToString(frame), shown); diff != "" {
+		t.Errorf("frame bytes on the page (-want +got):\n%s", diff)
+	}
+
+	read, written, ok := rec.upgraded()
+	if !ok {
+		t.Fatal("no connection was answered with 101")
+	}
+	req, err := handshake.ReadRequest(bufio.NewReader(bytes.NewReader(read)))
+	if err != nil {
+		t.Fatalf("Chromium's handshake does not read: %v\n%s", err, read)
+	}
+	if _, err := handshake.Validate(req, handshake.Config{}); err != nil {
+		t.Errorf("Chromium's handshake does not validate: %v\n%s", err, req)
+	}
+	if diff := cmp.Diff("http://"+addr, req.Get("Origin")); diff != "" {
+		t.Errorf("Origin sent by the browser (-want +got):\n%s", diff)
+	}
+	reqLen, respLen := headLen(read), headLen(written)
+	closing, _ := handshake.CloseFrame(1000, DefaultCloseReason)
+	t.Logf("on the wire: Chromium's handshake request %d bytes, our 101 response %d bytes; "+
+		"then the text frame %d bytes (2 of header + %d of text), the close frame %d bytes; "+
+		"Chromium's masked close %d bytes",
+		reqLen, respLen, len(frame), len(DefaultMessage), len(closing), len(read)-reqLen)
+	t.Logf("Chromium's request:\n%s", strings.TrimSpace(string(read[:reqLen])))
+	t.Logf("our response:\n%s", strings.TrimSpace(string(written[:respLen])))
+}
+
+// TestBrowserForeignOrigin opens the page of one server and from it a
+// WebSocket to another server on another port: a different origin. The
+// second server must refuse it with 403, and the page sees the failure as
+// close code 1006 (no close frame: the connection never opened).
+func TestBrowserForeignOrigin(t *testing.T) {
+	t.Parallel()
+	_, pageAddr := start(t, handshake.Config{})
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var logged []string
+	target := &Server{Pages: web.FS, Logf: func(format string, args ...any) {
+		t.Logf(format, args...)
+		mu.Lock()
+		logged = append(logged, fmt.Sprintf(format, args...))
+		mu.Unlock()
+	}}
+	serve(t, target, ln)
+	targetAddr := ln.Addr().String()
+
+	ctx := browser.New(t, 30*time.Second)
+	browser.Run(t, ctx, "open the other server's page", chromedp.Navigate("http://"+pageAddr+"/"))
+	browser.WaitText(t, ctx, "#log", "clean: true") // its own socket is same-origin and works
+	browser.Run(t, ctx, "open a cross-origin WebSocket", chromedp.Evaluate(`(() => {
+		const out = document.createElement("p");
+		out.id = "foreign";
+		document.body.append(out);
+		const ws = new WebSocket("ws://`+targetAddr+`/ws");
+		ws.onopen = () => { out.textContent += "open "; };
+		ws.onerror = () => { out.textContent += "error "; };
+		ws.onclose = (ev) => { out.textContent += "close " + ev.code; };
+	})()`, nil))
+	got := browser.WaitText(t, ctx, "#foreign", "close")
+	if diff := cmp.Diff("error close 1006", got); diff != "" {
+		t.Errorf("events of the cross-origin WebSocket (-want +got):\n%s", diff)
+	}
+	// What the browser does not show (it reports no status to the page),
+	// the server's log does.
+	mu.Lock()
+	defer mu.Unlock()
+	refused := false
+	for _, line := range logged {
+		refused = refused || strings.Contains(line, "403 Forbidden: origin not allowed")
+	}
+	if !refused {
+		t.Errorf("the server did not log a 403 for the cross-origin handshake; it logged:\n%s", strings.Join(logged, "\n"))
+	}
+}
