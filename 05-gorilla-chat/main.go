@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"example.com/wswalk/05-gorilla-chat/chat"
+	"example.com/wswalk/05-gorilla-chat/compare"
 )
 
 func main() {
@@ -44,8 +45,15 @@ func main() {
 	room := chat.NewServer(cfg)
 
 	// /compare: the side-by-side page (short polling, long polling and
-	// WebSocket fed by one source) is mounted here:
-	//   room.Handle("/compare", ...)
+	// WebSocket fed by one source), its techniques on ports of their own.
+	demo, err := compare.New(compare.Options{Host: compare.HostFor(*addr), Tick: *tick, Origins: cfg.Origins})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "05-gorilla-chat: cannot start:", err)
+		os.Exit(1)
+	}
+	defer demo.Close() // after the room: its WebSockets get 1001 too
+	room.Handle("/compare", demo.Handler())
+	room.Handle("/compare/", demo.Handler())
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

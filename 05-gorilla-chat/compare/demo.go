@@ -58,6 +58,17 @@ type Options struct {
 	Origins []string
 }
 
+// HostFor returns the Options.Host that suits a main server listening on
+// addr: its host, so the technique ports are as reachable as the page is,
+// and every interface for ":8005" (a teacher sharing on a network).
+func HostFor(addr string) string {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil || host != "" {
+		return host
+	}
+	return "0.0.0.0"
+}
+
 // Demo is the side-by-side demo: one message log, three technique servers
 // on ports of their own, the clock, and the page with its JSON endpoints.
 type Demo struct {

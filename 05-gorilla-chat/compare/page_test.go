@@ -1,0 +1,116 @@
+package compare_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"example.com/wswalk/05-gorilla-chat/compare"
+	"example.com/wswalk/testkit/browser"
+)
+
+// TestPageShowsThreePanes opens /compare in a real browser, starts the
+// clients with a fast clock, and waits until every pane has received ticks
+// and the server's counters for it have moved; then a message typed into
+// the send box shows in all three panes, as text.
+func TestPageShowsThreePanes(t *testing.T) {
+	d, err := compare.New(compare.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(d.Handler())
+	t.Cleanup(func() {
+		srv.Close()
+		d.Close()
+	})
+
+	began := time.Now()
+	ctx := browser.New(t, 40*time.Second)
+	t.Logf("browser started after %v", time.Since(began))
+	browser.Run(t, ctx, "open /compare",
+		chromedp.Navigate(srv.URL+"/compare"),
+		chromedp.WaitVisible("#pane-ws"),
+	)
+	browser.WaitText(t, ctx, "#status", "press Start")
+	browser.Run(t, ctx, "set the controls and start",
+		chromedp.SetValue("#interval", "250", chromedp.ByQuery),
+		chromedp.SetValue("#tick", "100ms", chromedp.ByQuery),
+		chromedp.SetValue("#clients", "2", chromedp.ByQuery),
+		chromedp.Click("#start", chromedp.ByQuery),
+	)
+	browser.WaitText(t, ctx, "#status", "running: 2 clients per pane")
+	if got := d.Tick(); got != 100*time.Millisecond {
+		t.Errorf("after Start the demo's clock ticks every %v, want the page's 100ms", got)
+	}
+
+	// Every pane: ticks received by both clients, requests, bytes both
+	// ways (from the server's counters), a delay, a line on the chart.
+	for _, name := range compare.Names {
+		waitFor(t, ctx, fmt.Sprintf("%s pane counting ticks", name), fmt.Sprintf(`(() => {
+			const p = document.querySelector("#pane-%s");
+			const n = (k) => Number(p.querySelector('[data-k="' + k + '"]').textContent.replace(/,/g, ""));
+			const points = p.querySelector("polyline").getAttribute("points") || "";
+			return n("received") >= 10 && n("requests") >= 2 && n("up") > 0 && n("down") > 0 &&
+				p.querySelector('[data-k="median"]').textContent !== "–" &&
+				points.split(" ").length >= 5 &&
+				p.querySelector(".messages").textContent.includes("tick ");
+		})()`, name))
+	}
+	t.Logf("three panes counting after %v", time.Since(began))
+	// Short polling asks whether or not there is news; WebSocket asked once
+	// per client, for the upgrade.
+	var requests map[string]string
+	browser.Run(t, ctx, "read the request counters", chromedp.Evaluate(`Object.fromEntries(["short","long","ws"].map(
+		(n) => [n, document.querySelector("#pane-" + n + ' [data-k="requests"]').textContent]))`, &requests))
+	if requests["ws"] != "2" {
+		t.Errorf("WebSocket pane shows %s requests, want 2 (one upgrade per client); all: %v", requests["ws"], requests)
+	}
+
+	const typed = "<b>hello</b> from the send box"
+	browser.Run(t, ctx, "send a message",
+		chromedp.SendKeys("#body", typed, chromedp.ByQuery),
+		chromedp.Click("#send button", chromedp.ByQuery),
+	)
+	for _, name := range compare.Names {
+		browser.WaitText(t, ctx, "#pane-"+name+" .messages", typed)
+	}
+	var bold int
+	browser.Run(t, ctx, "look for markup from the message",
+		chromedp.Evaluate(`document.querySelectorAll(".messages b").length`, &bold))
+	if bold != 0 {
+		t.Errorf("the message's <b> became %d elements: user text must be shown as text", bold)
+	}
+
+	browser.Run(t, ctx, "stop", chromedp.Click("#stop", chromedp.ByQuery))
+	browser.WaitText(t, ctx, "#status", "stopped")
+	deadline := time.Now().Add(5 * time.Second)
+	for d.Stats().WSClients != 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d WebSocket clients still connected 5 s after Stop", d.Stats().WSClients)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// waitFor polls the page until the JavaScript expression js is true.
+func waitFor(t *testing.T, ctx context.Context, what, js string) {
+	t.Helper()
+	for {
+		var ok bool
+		if err := chromedp.Run(ctx, chromedp.Evaluate(js, &ok)); err != nil {
+			t.Fatalf("browser: wait for %s: %v", what, err)
+		}
+		if ok {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("browser: %s never happened: %v", what, ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
