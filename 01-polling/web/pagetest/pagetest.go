@@ -5,6 +5,7 @@ package pagetest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 
 	"example.com/wswalk/01-polling/poll"
 	"example.com/wswalk/01-polling/site"
+	"example.com/wswalk/01-polling/wire"
 	"example.com/wswalk/testkit/browser"
 	"github.com/chromedp/chromedp"
 	"github.com/google/go-cmp/cmp"
@@ -120,6 +122,37 @@ func Check(t *testing.T, base, query string, store poll.Store) {
 			/\d/.test(document.getElementById("delay-worst").textContent) &&
 			n("srv-requests") > n("requests") && /\d/.test(document.getElementById("srv-out").textContent);
 	})()`)
+
+	// What one request costs on the wire, once the page is loaded: the
+	// difference of two /stats readings over the page's own requests (its
+	// polls and its /stats requests, which are much alike). Run with -v.
+	var made int
+	browser.Run(t, ctx, "read the request counter",
+		chromedp.Evaluate(`Number(document.getElementById("requests").textContent)`, &made))
+	first := stats(t, base)
+	waitTrue(t, ctx, "five more requests",
+		fmt.Sprintf(`Number(document.getElementById("requests").textContent) >= %d`, made+5))
+	last := stats(t, base)
+	n := last.Requests - first.Requests - 1 // without the second /stats call of ours
+	if n > 0 {
+		t.Logf("on the wire, per request from Chromium: %d bytes up (request line and headers), %d bytes down (status line, headers, body); %d requests",
+			(last.BytesIn-first.BytesIn)/n, (last.BytesOut-first.BytesOut)/n, n)
+	}
+}
+
+// stats reads the server's wire counters.
+func stats(t *testing.T, base string) wire.Stats {
+	t.Helper()
+	resp, err := http.Get(base + "/stats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var s wire.Stats
+	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 // waitTrue evaluates js until it returns true, failing with what when the
