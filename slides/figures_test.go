@@ -82,9 +82,10 @@ func hexBytes(t *testing.T, s string) []byte {
 	return b
 }
 
-// TestFrameFigure: frame.svg shows a masked "Hello" three times (the bytes on
-// the wire, the same bytes laid out bit by bit on the RFC's grid, and the
-// -trace line); all three must be what chapter 04's code produces.
+// TestFrameFigure: frame.svg shows the masked "Hello" Chromium sent to
+// chapter 04's echo three times (the bytes on the wire, the same bytes laid
+// out bit by bit on the RFC's grid, and the -trace line); all three must be
+// what chapter 04's code produces for that text and masking key.
 func TestFrameFigure(t *testing.T) {
 	texts := readTexts(t, "frame.svg")
 	wire := ofClass(texts, "wire")
@@ -189,4 +190,55 @@ func containsPrefix(lines []string, prefix string) bool {
 		}
 	}
 	return false
+}
+
+// TestTraceCapture: trace-echo.txt is what chapter 04's -trace printed while
+// Chromium sent "Hello" to /echo and closed. Every frame in it is rebuilt
+// from the bytes it shows and described again with frame.Describe: the
+// capture must still read exactly as the code prints it, and it must obey
+// §5.1 (the browser masks every frame, the server none).
+func TestTraceCapture(t *testing.T) {
+	b, err := os.ReadFile("trace-echo.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+	if len(lines) == 0 || len(lines)%3 != 0 {
+		t.Fatalf("trace-echo.txt: %d lines, want groups of three (direction, header, payload)", len(lines))
+	}
+	for i := 0; i < len(lines); i += 3 {
+		dir, head, body := lines[i], lines[i+1], lines[i+2]
+		fromClient := strings.HasSuffix(dir, "-> server")
+		fields := strings.Fields(head)
+		wire := hexBytes(t, fields[0]+fields[1])
+		if _, key, ok := strings.Cut(head, " key="); ok {
+			wire = append(wire, hexBytes(t, key)...)
+		}
+		shown := "data"
+		if fromClient {
+			shown = "wire" // the payload as it crossed the network, masked
+		}
+		payloadHex := body
+		if _, after, ok := strings.Cut(body, shown+" "); ok {
+			payloadHex = after
+		}
+		payloadHex, _, _ = strings.Cut(payloadHex, "  ")
+		wire = append(wire, hexBytes(t, payloadHex)...)
+
+		r := bytes.NewReader(wire)
+		h, err := frame.ReadHeader(r)
+		if err != nil {
+			t.Fatalf("trace-echo.txt:%d: %v", i+2, err)
+		}
+		if h.Masked != fromClient {
+			t.Errorf("trace-echo.txt:%d: %s frame with MASK=%v", i+2, dir, h.Masked)
+		}
+		payload, _ := io.ReadAll(r)
+		if h.Masked {
+			frame.Mask(h.Key, 0, payload)
+		}
+		if diff := cmp.Diff(frame.Describe(h, payload), head+"\n"+body); diff != "" {
+			t.Errorf("trace-echo.txt:%d: differs from frame.Describe (-code +capture):\n%s", i+2, diff)
+		}
+	}
 }
