@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"example.com/wswalk/05-gorilla-chat/chat"
+	"example.com/wswalk/05-gorilla-chat/compare"
 	"example.com/wswalk/06-redis-history/history"
 	"example.com/wswalk/06-redis-history/web"
 )
@@ -89,7 +90,16 @@ func run(ctx context.Context, args []string, stderr io.Writer, listening func(ad
 	}
 	srv := chat.NewServer(cfg)
 	srv.Handle("/status", history.StatusHandler(store))
-	// /compare is mounted here
+	// /compare: chapter 05's side-by-side page, its techniques on ports of
+	// their own.
+	demo, err := compare.New(compare.Options{Host: compare.HostFor(*addr), Tick: *tick, Origins: cfg.Origins})
+	if err != nil {
+		shutdown(srv, nil)
+		return fmt.Errorf("cannot start: %w", err)
+	}
+	defer demo.Close() // after the room: its WebSockets get 1001 too
+	srv.Handle("/compare", demo.Handler())
+	srv.Handle("/compare/", demo.Handler())
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

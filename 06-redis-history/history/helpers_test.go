@@ -20,7 +20,7 @@ var roomCounter atomic.Int64
 
 // uniqueRoom names a room no other test (or test run) uses, and deletes its
 // keys when the test ends.
-func uniqueRoom(t *testing.T, url string) string {
+func uniqueRoom(t testing.TB, url string) string {
 	t.Helper()
 	room := fmt.Sprintf("test-%s-%d-%d", strings.ReplaceAll(t.Name(), "/", "-"),
 		time.Now().UnixNano(), roomCounter.Add(1))
@@ -33,7 +33,7 @@ func uniqueRoom(t *testing.T, url string) string {
 }
 
 // client is a plain go-redis client for the test to look at Redis itself.
-func client(t *testing.T, url string) *redis.Client {
+func client(t testing.TB, url string) *redis.Client {
 	t.Helper()
 	opt, err := redis.ParseURL(url)
 	if err != nil {
@@ -63,7 +63,7 @@ func (b *logBuffer) String() string {
 }
 
 // open opens a Room with test-sized timeouts and closes it at the end.
-func open(t *testing.T, url, room string, keep int, logs *logBuffer) *Room {
+func open(t testing.TB, url, room string, keep int, logs *logBuffer) *Room {
 	t.Helper()
 	o := Options{URL: url, Room: room, Keep: keep,
 		RetryMin: 20 * time.Millisecond, RetryMax: 200 * time.Millisecond, Timeout: 500 * time.Millisecond}
@@ -80,7 +80,7 @@ func open(t *testing.T, url, room string, keep int, logs *logBuffer) *Room {
 }
 
 // say adds a message from ann and fails the test on error.
-func say(t *testing.T, h chat.History, body string) chat.Event {
+func say(t testing.TB, h chat.History, body string) chat.Event {
 	t.Helper()
 	e, err := h.Add(context.Background(), chat.Event{Type: chat.TypeMessage, Username: "ann", Body: body})
 	if err != nil {
@@ -108,7 +108,7 @@ func ids(events []chat.Event) []string {
 }
 
 // eventually polls cond until it holds or d passes.
-func eventually(t *testing.T, d time.Duration, what string, cond func() bool) {
+func eventually(t testing.TB, d time.Duration, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(d)
 	for !cond() {

@@ -55,20 +55,27 @@ func TestTutorialLrangeBug(t *testing.T) {
 	}
 }
 
-// Many senders at once: the list never holds more than 100, the IDs are
-// 1..N without a gap or a repeat, and the kept ones are the 100 newest.
+// Many senders at once, on two servers (two Rooms) of one room: the list
+// never holds more than 100, the IDs are 1..N without a gap or a repeat,
+// and the kept ones are the 100 newest.
 func TestTrimUnderConcurrentSenders(t *testing.T) {
 	t.Parallel()
 	url := redistest.URL(t)
 	room := uniqueRoom(t, url)
-	h := open(t, url, room, 100, nil)
+	servers := []*Room{open(t, url, room, 100, nil), open(t, url, room, 100, nil)}
+	h := servers[0]
 	const senders, each = 8, 30
 	var wg sync.WaitGroup
 	seen := make([][]string, senders)
 	for s := range senders {
 		wg.Go(func() {
 			for i := range each {
-				e := say(t, h, fmt.Sprintf("s%d-%d", s, i))
+				e, err := servers[s%2].Add(context.Background(),
+					chat.Event{Type: chat.TypeMessage, Username: "ann", Body: fmt.Sprintf("s%d-%d", s, i)})
+				if err != nil {
+					t.Errorf("sender %d: %v", s, err)
+					return
+				}
 				seen[s] = append(seen[s], e.ID)
 			}
 		})
@@ -100,6 +107,13 @@ func TestTrimUnderConcurrentSenders(t *testing.T) {
 	}
 	if len(given) != senders*each {
 		t.Errorf("%d distinct IDs, want %d", len(given), senders*each)
+	}
+	for s, got := range seen { // one sender's messages keep its order
+		for i := 1; i < len(got); i++ {
+			if a, b := mustAtoi(t, got[i-1]), mustAtoi(t, got[i]); a >= b {
+				t.Errorf("sender %d got ID %d after %d", s, b, a)
+			}
+		}
 	}
 }
 
@@ -209,4 +223,13 @@ func TestBadDataSkipped(t *testing.T) {
 	if diff := cmp.Diff(2, strings.Count(logs.String(), "skipping a bad entry")); diff != "" {
 		t.Errorf("log lines about bad entries (-want +got):\n%s\nlog:\n%s", diff, logs.String())
 	}
+}
+
+func mustAtoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatalf("ID %q is not a number", s)
+	}
+	return n
 }

@@ -28,10 +28,17 @@ type node struct {
 
 // startNode starts a server on room; it is stopped when the test ends
 // (before its Room is closed: cleanups run last-in first-out).
-func startNode(t *testing.T, url, room string, keep int, logs *logBuffer) *node {
+func startNode(t testing.TB, url, room string, keep int, logs *logBuffer) *node {
+	t.Helper()
+	return startNodeWith(t, url, room, keep, logs, chat.Config{})
+}
+
+// startNodeWith is startNode with cfg's settings for the chat server.
+func startNodeWith(t testing.TB, url, room string, keep int, logs *logBuffer, cfg chat.Config) *node {
 	t.Helper()
 	r := open(t, url, room, keep, logs)
-	srv := chat.NewServer(chat.Config{History: r, Relay: r, Logger: quiet, Page: web.FS})
+	cfg.History, cfg.Relay, cfg.Logger, cfg.Page = r, r, quiet, web.FS
+	srv := chat.NewServer(cfg)
 	srv.Handle("/status", StatusHandler(r))
 	n := &node{room: r, srv: srv, http: httptest.NewServer(srv)}
 	t.Cleanup(n.stop)
@@ -54,11 +61,11 @@ func (n *node) wsURL(query string) string {
 
 // peer is one gorilla client in the room.
 type peer struct {
-	t    *testing.T
+	t    testing.TB
 	conn *websocket.Conn
 }
 
-func dialPeer(t *testing.T, url string) *peer {
+func dialPeer(t testing.TB, url string) *peer {
 	t.Helper()
 	conn, resp, err := websocket.DefaultDialer.Dial(url, nil)
 	if err != nil {
@@ -74,7 +81,7 @@ func dialPeer(t *testing.T, url string) *peer {
 
 // join dials n as name and reads up to its own online event, which it
 // returns (its Members are the whole room's).
-func (n *node) join(t *testing.T, name string) (*peer, chat.Event) {
+func (n *node) join(t testing.TB, name string) (*peer, chat.Event) {
 	t.Helper()
 	p := dialPeer(t, n.wsURL("username="+name))
 	e := p.waitFor(func(e chat.Event) bool { return e.Type == chat.TypeOnline && e.Username == name })
