@@ -1,13 +1,18 @@
 package load
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"encoding/xml"
+	"io"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"example.com/wswalk/01-polling/wire"
 	"example.com/wswalk/05-gorilla-chat/compare"
@@ -99,6 +104,7 @@ func TestRunDeliversEverything(t *testing.T) {
 		t.Errorf("bytes per message short %.0f, long %.0f, ws %.0f: want WebSocket the least",
 			short.BytesPerMessage, long.BytesPerMessage, ws.BytesPerMessage)
 	}
+	t.Run("output", func(t *testing.T) { checkOutput(t, rep) })
 	// The demo's clock stayed off and the log holds exactly what was sent.
 	if got, want := d.Stats().LastID, int64(3*cfg.Messages()); got != want {
 		t.Errorf("demo's last ID = %d, want %d (three runs of %d)", got, want, cfg.Messages())
@@ -134,5 +140,64 @@ func TestConfigRefusesBadScenarios(t *testing.T) {
 	}
 	if err := good.check(); err != nil {
 		t.Errorf("the good config is refused: %v", err)
+	}
+}
+
+// checkOutput writes rep in the three forms the command offers and reads
+// each back: a table row per technique, JSON that decodes to the same
+// results, and an SVG that is well-formed XML with a bar per technique and
+// panel.
+func checkOutput(t *testing.T, rep Report) {
+	var table bytes.Buffer
+	if err := WriteTable(&table, rep); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimRight(table.String(), "\n"), "\n")
+	if len(lines) != 1+len(rep.Results) {
+		t.Errorf("table has %d lines, want a header and %d rows:\n%s", len(lines), len(rep.Results), table.String())
+	}
+	for i, r := range rep.Results {
+		if row := lines[min(i+1, len(lines)-1)]; !strings.HasPrefix(strings.TrimSpace(row), r.Label) || !strings.Contains(row, "1.000") {
+			t.Errorf("table row %d = %q, want %s delivering 1.000", i+1, row, r.Label)
+		}
+	}
+
+	var js bytes.Buffer
+	if err := WriteJSON(&js, NewOutput(rep, "go run ./05-gorilla-chat/cmd/compare")); err != nil {
+		t.Fatal(err)
+	}
+	var back Output
+	if err := json.Unmarshal(js.Bytes(), &back); err != nil {
+		t.Fatal(err)
+	}
+	onlyJSON := cmpopts.IgnoreFields(Result{}, "DelayP50", "DelayP99", "DelayMax", "Client", "Elapsed", "PerMessage")
+	if diff := cmp.Diff(rep.Results, back.Results, onlyJSON); diff != "" {
+		t.Errorf("JSON results read back (-written +read):\n%s", diff)
+	}
+	if back.Scenario.Messages != rep.Config.Messages() || back.Machine.CPUs < 1 {
+		t.Errorf("JSON scenario %+v, machine %+v", back.Scenario, back.Machine)
+	}
+
+	var svg bytes.Buffer
+	if err := WriteSVG(&svg, rep, "a <title> & more"); err != nil {
+		t.Fatal(err)
+	}
+	dec := xml.NewDecoder(&svg)
+	rects := 0
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("SVG is not well-formed: %v", err)
+		}
+		if el, ok := tok.(xml.StartElement); ok && el.Name.Local == "rect" {
+			rects++
+		}
+	}
+	// A background, one bar per technique in two panels, two in the third.
+	if want := 1 + 4*len(rep.Results); rects != want {
+		t.Errorf("SVG has %d rects, want %d", rects, want)
 	}
 }

@@ -29,6 +29,9 @@ type Machine struct {
 	CPUs int    `json:"cpus"`
 	CPU  string `json:"cpu,omitempty"` // the model, from /proc/cpuinfo
 	Go   string `json:"go"`
+	// Load is the system's load average over 1, 5 and 15 minutes when
+	// the run ended: the machine may be shared, and delays show it.
+	Load string `json:"load_average,omitempty"`
 }
 
 // Output is what -json writes: the command, the scenario, the machine and
@@ -62,7 +65,7 @@ func NewOutput(rep Report, command string) Output {
 
 // ThisMachine describes the machine the program runs on.
 func ThisMachine() Machine {
-	return Machine{OS: runtime.GOOS, Arch: runtime.GOARCH, CPUs: runtime.NumCPU(), CPU: cpuModel(), Go: runtime.Version()}
+	return Machine{OS: runtime.GOOS, Arch: runtime.GOARCH, CPUs: runtime.NumCPU(), CPU: cpuModel(), Go: runtime.Version(), Load: loadAverage()}
 }
 
 func cpuModel() string {
@@ -76,6 +79,18 @@ func cpuModel() string {
 		}
 	}
 	return ""
+}
+
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return ""
+	}
+	return strings.Join(f[:3], " ")
 }
 
 // WriteJSON writes o as indented JSON.
