@@ -237,3 +237,38 @@ func trimPosition(name string, err error) string {
 	}
 	return err.Error()[m[1]:]
 }
+
+// presentCode is an inline code span of present: a space-delimited word
+// bracketed by back quotes, perhaps with punctuation around it, whose inner
+// back quotes stand for spaces (`go`run`./01-polling` is "go run ./01-polling").
+var presentCode = regexp.MustCompile("^[(\"']*`(.+)`[.,;:!?)\"']*$")
+
+// CheckDeckCommands checks the shell commands a deck shows, as CheckReadme
+// checks a README's: the preformatted (tab-indented) lines and the inline
+// code spans of its text, read as run from the repository root. A test
+// named on a slide must exist, a make target must be in the Makefile, a
+// `go run` must be a main package with the flags used.
+func CheckDeckCommands(root, path string) ([]Problem, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	c := &readmeCheck{root: root, dir: root, name: filepath.Base(path)}
+	if c.targets, err = makeTargets(filepath.Join(root, "Makefile")); err != nil {
+		return nil, err
+	}
+	for i, line := range strings.Split(string(src), "\n") {
+		switch {
+		case strings.HasPrefix(line, "\t"):
+			c.snippet(snippet{i + 1, line})
+		case strings.HasPrefix(line, "."), strings.HasPrefix(line, "#"):
+		default:
+			for _, word := range strings.Fields(line) {
+				if m := presentCode.FindStringSubmatch(word); m != nil {
+					c.snippet(snippet{i + 1, strings.ReplaceAll(m[1], "`", " ")})
+				}
+			}
+		}
+	}
+	return c.problems, nil
+}

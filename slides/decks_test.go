@@ -20,16 +20,54 @@ func TestDecks(t *testing.T) {
 	if len(decks) == 0 {
 		t.Fatal("no .slide files in slides/")
 	}
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, deck := range decks {
 		t.Run(deck, func(t *testing.T) {
 			problems, err := CheckDeck(deck)
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, p := range problems {
+			commands, err := CheckDeckCommands(root, deck)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range append(problems, commands...) {
 				t.Error(p)
 			}
 		})
+	}
+}
+
+// TestCheckDeckCommandsFindsBrokenOnes: the commands on slides are checked
+// like a README's, preformatted lines and inline code spans alike.
+func TestCheckDeckCommandsFindsBrokenOnes(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, map[string]string{
+		"Makefile":             "test:\n\tgo test work\nslides:\n\tslides/serve.sh\n",
+		"01-x/main.go":         "package main\n\nimport \"flag\"\n\nvar tick = flag.Duration(\"tick\", 0, \"\")\n\nfunc main() {}\n",
+		"01-x/lib/lib_test.go": "package lib\n\nfunc TestAppend(t *testing.T) {}\n",
+		"slides/d.slide": "Title\n\n* Slide\n\n" +
+			"Run `go`run`./01-x`-tick`1s`, then `make`slides`.\n" +
+			"Not code: a `word`, and .code lines are CheckDeck's:\n" +
+			".code ../01-x/main.go\n\n" +
+			"\tgo test ./01-x/... -run TestAppend\n" +
+			"\tgo test ./01-x/... -run TestGone   # broken\n" +
+			"Broken: `go`run`./01-x`-port`1`, `make`deploy`.\n",
+	})
+	got, err := CheckDeckCommands(root, filepath.Join(root, "slides", "d.slide"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Problem{
+		{File: "d.slide", Line: 10, Ref: "go test ./01-x/... -run TestGone", Msg: "-run: no func TestGone( in the _test.go files"},
+		{File: "d.slide", Line: 11, Ref: "go run ./01-x -port 1", Msg: "./01-x defines no flag -port"},
+		{File: "d.slide", Line: 11, Ref: "make deploy", Msg: `the Makefile has no target "deploy"`},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CheckDeckCommands problems (-want +got):\n%s", diff)
 	}
 }
 
