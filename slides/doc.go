@@ -10,9 +10,15 @@
 //   - CheckReadme reads a README and reports every command in it that would
 //     not work: a `-run TestX` naming a test that does not exist, a `make`
 //     target the Makefile does not have, a `go run` of something that is not
-//     a main package.
+//     a main package. CheckDeckCommands does the same for the commands a
+//     deck shows.
 //
-// serve.sh serves the decks on loopback with the present tool.
+// The diagrams beside the decks are SVG drawn by hand, but the bytes they
+// show are not: the tests of figures_test.go rebuild them with chapters 03
+// and 04's code (the accept key, the frames, a frame Chromium sent, captured
+// by chapter 04's -trace into trace-echo.txt).
+//
+// serve.sh (make slides) serves the decks on loopback with the present tool.
 package slides
 
 import "fmt"
