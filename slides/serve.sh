@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Serves the decks of slides/ with Go's present tool on loopback:
-#   slides/serve.sh            then open http://127.0.0.1:3999
+#   slides/serve.sh            then open http://127.0.0.1:3999/slides/
 #   PRESENT_ADDR=127.0.0.1:4000 slides/serve.sh
 # The first run installs present through the Go module proxy (go install);
 # after that everything works offline: present embeds its own scripts and
@@ -25,7 +25,10 @@ if [ ! -x "$present" ]; then
 	GOWORK=off go install "golang.org/x/tools/cmd/present@$version"
 fi
 
-say "serving the decks at http://$addr (Ctrl-C stops)"
+say "serving the decks at http://$addr/slides/ (Ctrl-C stops)"
+# The content root is the repository, not slides/: the decks show figures
+# the chapters produce (../05-gorilla-chat/compare/compare.svg), and the
+# browser can only fetch what lies under the root.
 # -play=false: nothing on the slides runs code; -notes=false: no presenter
 # notes window; loopback only, and the origin the browser will use.
-exec "$present" -http "$addr" -orighost "$host" -notes=false -play=false
+exec "$present" -http "$addr" -orighost "$host" -content .. -notes=false -play=false
