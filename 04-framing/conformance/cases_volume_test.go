@@ -1,0 +1,162 @@
+package conformance
+
+import "fmt"
+
+// volumeCases are Autobahn's section 9, as correctness checks: large
+// messages, large messages in many fragments or many small writes, and
+// many small messages sent back to back, all echoed exactly. Speed is
+// measured by the benchmarks, not asserted here. Sizes stop at the
+// server's limit.
+func volumeCases(tg Target) []testCase {
+	var cs []testCase
+	sizes := []int{64 << 10, 1 << 20}
+	for g, kind := range []string{"text", "binary"} {
+		mk, ev, payload := textBytes, textEvBytes, asciiPayload
+		mkCont := contBytes
+		if kind == "binary" {
+			mk, ev, payload = bin, binEv, binPayload
+		}
+		for i, n := range sizes {
+			if n > tg.MaxMessage {
+				continue
+			}
+			p := payload(n)
+			cs = append(cs, testCase{fmt.Sprintf("9.%d.%d", g+1, i+1), kind + "_" + sizeName(n), func(s *session) {
+				s.timeout = 10e9
+				s.send(mk(p))
+				s.expect(ev(p))
+			}})
+		}
+		// One message of 1 MiB in fragments from 64 bytes to the whole.
+		msg := payload(min(1<<20, tg.MaxMessage))
+		for i, frag := range []int{64, 1 << 10, 64 << 10} {
+			cs = append(cs, testCase{fmt.Sprintf("9.%d.%d", g+3, i+1), kind + "_" + sizeName(len(msg)) + "_in_fragments_of_" + sizeName(frag), func(s *session) {
+				s.timeout = 10e9
+				var fs []frame
+				for at := 0; at < len(msg); at += frag {
+					f := mkCont(msg[at:min(at+frag, len(msg))])
+					if at == 0 {
+						f = mk(f.payload)
+					}
+					if at+frag < len(msg) {
+						f = f.more()
+					}
+					fs = append(fs, f)
+				}
+				s.send(fs...)
+				s.expect(ev(msg))
+			}})
+		}
+		// One message written in chops: the server sees partial headers
+		// and payloads in every read.
+		for i, chop := range []int{1 << 10, 64 << 10} {
+			cs = append(cs, testCase{fmt.Sprintf("9.%d.%d", g+5, i+1), kind + "_" + sizeName(len(msg)) + "_in_chops_of_" + sizeName(chop), func(s *session) {
+				s.timeout = 10e9
+				s.sendChopped(chop, mk(msg))
+				s.expect(ev(msg))
+			}})
+		}
+		// Many small messages back to back, then answered in order.
+		for i, n := range []int{0, 16, 1024} {
+			p := payload(n)
+			cs = append(cs, testCase{fmt.Sprintf("9.%d.%d", g+7, i+1), fmt.Sprintf("1000_%s_messages_of_%d", kind, n), func(s *session) {
+				s.timeout = 10e9
+				fs := make([]frame, 1000)
+				for j := range fs {
+					fs[j] = mk(p)
+				}
+				s.send(fs...)
+				s.expect(repeatEv(ev(p), 1000)...)
+			}})
+		}
+	}
+	cs = append(cs, testCase{"9.x1", "2000_pings_and_messages_interleaved", func(s *session) {
+		s.timeout = 10e9
+		var fs []frame
+		var want []event
+		for j := range 1000 {
+			p := fmt.Sprintf("m%d", j)
+			fs = append(fs, text(p), ping(p))
+			want = append(want, textEv(p), pongEv(p))
+		}
+		s.send(fs...)
+		s.expect(want...)
+	}})
+	return cs
+}
+
+// maskingCases are the rules of §5.1 and §5.2 that Autobahn leaves out,
+// and the message limit of §10.4.
+//
+//   - "The server MUST close the connection upon receiving a frame that is
+//     not masked" (§5.1), with 1002 (§7.4.1).
+//   - "The minimal number of bytes MUST be used to encode the length"
+//     (§5.2). That binds the sender; the RFC does not say what a receiver
+//     does with a length in a longer form than needed. Reading it as an
+//     invalid frame (1002) and reading it as the length it says (echo) are
+//     both allowed, and the suite accepts both, logging which.
+//   - A 64-bit length must have its most significant bit 0 (§5.2); such a
+//     frame cannot be valid: 1002, or 1009 since no limit allows it.
+//   - A message over the server's limit: 1009, "a message that is too big
+//     for it to process" (§7.4.1), whether one frame or fragments add up
+//     to it; the check must come before the payload is buffered (§10.4).
+func maskingCases(tg Target) []testCase {
+	over := tg.MaxMessage + 1
+	half := tg.MaxMessage/2 + 1
+	return []testCase{
+		{"x.1.1", "unmasked_text_fails_1002", func(s *session) {
+			s.send(text("Hello, world!").noMask())
+			s.expectClose(1002)
+		}},
+		{"x.1.2", "unmasked_ping_fails_1002", func(s *session) {
+			s.send(ping("Hello, world!").noMask())
+			s.expectClose(1002)
+		}},
+		{"x.1.3", "unmasked_close_fails_1002", func(s *session) {
+			s.send(closeFrame(1000, "").noMask())
+			s.sentClose = false // the server must not take it for a close
+			s.expectClose(1002)
+		}},
+		{"x.1.4", "unmasked_continuation_fails_1002", func(s *session) {
+			s.send(text("fragment1").more(), cont("fragment2").noMask())
+			s.expectClose(1002)
+		}},
+		{"x.1.5", "unmasked_empty_text_fails_1002", func(s *session) {
+			s.send(text("").noMask())
+			s.expectClose(1002)
+		}},
+		{"x.2.1", "text_5_bytes_with_16_bit_length", func(s *session) {
+			s.send(text("Hello").lengthForm(16))
+			s.t.Logf("server: %s", s.expectEchoOrClose(textEv("Hello"), 1002))
+		}},
+		{"x.2.2", "text_5_bytes_with_64_bit_length", func(s *session) {
+			s.send(text("Hello").lengthForm(64))
+			s.t.Logf("server: %s", s.expectEchoOrClose(textEv("Hello"), 1002))
+		}},
+		{"x.2.3", "text_300_bytes_with_64_bit_length", func(s *session) {
+			p := asciiPayload(300)
+			s.send(textBytes(p).lengthForm(64))
+			s.t.Logf("server: %s", s.expectEchoOrClose(textEvBytes(p), 1002))
+		}},
+		{"x.2.4", "ping_with_16_bit_length", func(s *session) {
+			s.send(ping("Hello").lengthForm(16))
+			s.t.Logf("server: %s", s.expectEchoOrClose(pongEv("Hello"), 1002))
+		}},
+		{"x.2.5", "64_bit_length_with_top_bit_set", func(s *session) {
+			w := text("Hello").lengthForm(64).wire()
+			w[2] |= 0x80 // the top bit of the 64-bit length
+			s.sendRaw(w)
+			s.expectClose(1002, 1009)
+		}},
+		{"x.3.1", "text_over_the_limit_fails_1009", func(s *session) {
+			s.timeout = 20e9
+			s.sendPieces(longFrame(true, opText, over)...)
+			s.expectClose(1009)
+		}},
+		{"x.3.2", "fragments_adding_up_over_the_limit_fail_1009", func(s *session) {
+			s.timeout = 20e9
+			s.sendPieces(append(longFrame(false, opBinary, half), longFrame(true, opCont, half)...)...)
+			s.expectClose(1009)
+		}},
+	}
+}

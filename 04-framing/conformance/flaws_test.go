@@ -1,0 +1,36 @@
+package conformance
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestSuiteCatchesFlaws breaks the reference server in one way at a time
+// and checks that the cases meant to catch that flaw fail, with a message
+// that names it: a suite that cannot fail proves nothing.
+func TestSuiteCatchesFlaws(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		flaws flaws
+		cases []string
+		want  string // in the failure message
+	}{
+		{"echoes_invalid_utf8", flaws{noUTF8Check: true}, []string{"6.x.invalid.1", "6.x.invalid.14.bytes", "6.4.3"}, "server sent a text message that is not UTF-8"},
+		{"ignores_pings", flaws{noPong: true}, []string{"2.2", "5.6", "5.19"}, `Kind:    "pong"`},
+		{"truncates_messages", flaws{truncate: true}, []string{"1.1.2", "5.3", "9.1.1"}, "-want +got"},
+		{"keeps_tcp_open_after_close", flaws{holdOpen: make(chan struct{})}, []string{"7.1.1", "7.7.1", "2.1"}, "did not close the TCP connection"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tg := startGorillaEcho(t, tt.flaws)
+			for _, id := range tt.cases {
+				got := strings.Join(problems(t, tg, findCase(t, tg, id)), "\n")
+				if !strings.Contains(got, tt.want) {
+					t.Errorf("case %s against a server that %s: failures %q, want one mentioning %q", id, tt.name, got, tt.want)
+				}
+			}
+		})
+	}
+}

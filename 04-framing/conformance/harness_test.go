@@ -1,0 +1,121 @@
+package conformance
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Target is a WebSocket echo server under test.
+type Target struct {
+	Name string // for messages: "gorilla", "hand-rolled"
+	Addr string // host:port
+	Path string // the echo endpoint, "/echo"
+
+	// MaxMessage is the server's message limit in bytes: the suite sends
+	// messages up to it (and 16 MiB when it allows) and expects 1009 one
+	// byte past it.
+	MaxMessage int
+
+	// Deviations lists, by case id, the cases where this server is known
+	// to depart from RFC 6455, with how. Such a case still runs: it must
+	// still fail (else the list is stale and the suite says so), and its
+	// failure is logged instead of failing the test. Only a reference
+	// server may have deviations; the server under test has none.
+	Deviations map[string]string
+}
+
+// testCase is one conformance case: id is Autobahn's case number where
+// one matches, or a number with an x for cases Autobahn does not have.
+type testCase struct {
+	id   string
+	name string
+	run  func(s *session)
+}
+
+// section is a group of cases, as Autobahn groups them.
+type section struct {
+	name  string
+	cases func(tg Target) []testCase
+}
+
+// sections is the whole suite, in Autobahn's order.
+var sections = []section{
+	{"1_framing", framingCases},
+	{"2_ping_pong", pingPongCases},
+	{"3_reserved_bits", reservedBitsCases},
+	{"4_opcodes", opcodeCases},
+	{"5_fragmentation", fragmentationCases},
+	{"6_utf8", utf8Cases},
+	{"7_close", closeCases},
+	{"9_limits_and_volume", volumeCases},
+	{"x_masking_and_lengths", maskingCases},
+}
+
+// Run runs every case against tg, each on a fresh connection, in
+// parallel within a section.
+func Run(t *testing.T, tg Target) {
+	for _, sec := range sections {
+		t.Run(sec.name, func(t *testing.T) {
+			for _, c := range sec.cases(tg) {
+				t.Run(c.id+"_"+c.name, func(t *testing.T) {
+					t.Parallel()
+					runCase(t, tg, c)
+				})
+			}
+		})
+	}
+}
+
+// runCase runs one case on its own connection.
+func runCase(t *testing.T, tg Target, c testCase) {
+	why, deviates := tg.Deviations[c.id]
+	if !deviates {
+		s, err := newSession(t, tg)
+		if err != nil {
+			t.Fatalf("%s: %v", tg.Name, err)
+		}
+		c.run(s)
+		s.finish()
+		return
+	}
+	problems := problems(t, tg, c)
+	if len(problems) == 0 {
+		t.Errorf("%s is listed as deviating on %s (%s) but now follows the RFC: take it off the list", tg.Name, c.id, why)
+		return
+	}
+	t.Logf("%s deviates from RFC 6455 on %s (%s): %s", tg.Name, c.id, why, strings.Join(problems, "; "))
+}
+
+// problems runs c against tg and returns its failures instead of failing
+// the test, for cases expected to fail.
+func problems(t *testing.T, tg Target, c testCase) []string {
+	s, err := newSession(t, tg)
+	if err != nil {
+		t.Fatalf("%s: %v", tg.Name, err)
+	}
+	var out []string
+	s.errorf = func(format string, args ...any) {
+		out = append(out, fmt.Sprintf(format, args...))
+	}
+	// What goes wrong is mostly a missing reaction; do not wait the full
+	// timeout for it.
+	s.timeout = 500 * time.Millisecond
+	c.run(s)
+	s.finish()
+	return out
+}
+
+// findCase returns the case with the given id, as the suite builds it for tg.
+func findCase(t *testing.T, tg Target, id string) testCase {
+	for _, sec := range sections {
+		for _, c := range sec.cases(tg) {
+			if c.id == id {
+				return c
+			}
+		}
+	}
+	t.Fatalf("no case %s", id)
+	return testCase{}
+}
