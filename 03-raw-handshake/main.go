@@ -24,6 +24,7 @@ import (
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8003", "address to listen on (host:port)")
 	origins := flag.String("origins", "", "comma-separated extra origins allowed to connect, e.g. https://app.example (the server's own host is always allowed)")
+	subprotocols := flag.String("subprotocols", "", "comma-separated subprotocols the server speaks, most preferred first, e.g. chat.v2,chat.v1 (none by default)")
 	flag.Parse()
 
 	ln, err := net.Listen("tcp", *addr)
@@ -32,7 +33,7 @@ func main() {
 		os.Exit(1)
 	}
 	srv := &server.Server{
-		Config: handshake.Config{Origins: splitList(*origins)},
+		Config: handshake.Config{Origins: splitList(*origins), Subprotocols: splitList(*subprotocols)},
 		Pages:  web.FS,
 	}
 	log.Printf("03-raw-handshake: open http://%s/ (WebSocket at ws://%s%s)", ln.Addr(), ln.Addr(), server.DefaultPath)

@@ -56,14 +56,41 @@ func (h Header) List(name string) []string {
 
 // HasToken reports whether the list field name contains token, compared
 // case-insensitively: "Connection: keep-alive, Upgrade" has the token
-// "upgrade".
+// "upgrade". It is List and a comparison, without building the list.
 func (h Header) HasToken(name, token string) bool {
-	for _, e := range h.List(name) {
-		if strings.EqualFold(e, token) {
-			return true
+	for _, f := range h {
+		if !strings.EqualFold(f.Name, name) {
+			continue
+		}
+		for e := range strings.SplitSeq(f.Value, ",") {
+			if strings.EqualFold(strings.Trim(e, " \t"), token) {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// has reports whether there is a field named name.
+func (h Header) has(name string) bool {
+	_, n := h.only(name)
+	return n > 0
+}
+
+// only returns the value of the field named name when it occurs exactly
+// once. Validate uses it for the fields that must not repeat (Host,
+// Sec-WebSocket-Key, Sec-WebSocket-Version, Origin): two of them are two
+// different answers to one question, and no rule says which one wins.
+func (h Header) only(name string) (value string, n int) {
+	for _, f := range h {
+		if strings.EqualFold(f.Name, name) {
+			value, n = f.Value, n+1
+		}
+	}
+	if n != 1 {
+		return "", n
+	}
+	return value, 1
 }
 
 // isTokenChar reports whether c may appear in a token (RFC 9110 §5.6.2):
@@ -75,9 +102,10 @@ func isTokenChar(c byte) bool {
 	return !strings.ContainsRune(`"(),/:;<=>?@[\]{}`, rune(c))
 }
 
-// isToken reports whether s is a non-empty token.
-func isToken(s string) bool {
-	if s == "" {
+// isToken reports whether s is a non-empty token. It takes the bytes of a
+// line being read as well as strings.
+func isToken[T string | []byte](s T) bool {
+	if len(s) == 0 {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
@@ -92,7 +120,7 @@ func isToken(s string) bool {
 // visible characters, spaces, tabs and obs-text (bytes 0x80-0xff), but no
 // other control characters — above all no CR, LF or NUL, which could split
 // or truncate the header in a later reader.
-func validFieldValue(v string) bool {
+func validFieldValue[T string | []byte](v T) bool {
 	for i := 0; i < len(v); i++ {
 		c := v[i]
 		if (c < ' ' && c != '\t') || c == 0x7f {

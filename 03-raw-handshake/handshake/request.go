@@ -151,15 +151,23 @@ func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // readFields reads header field lines up to and including the blank line
 // (RFC 9112 §5).
+//
+// Each line is checked as it arrives, but the lines are kept back to back
+// in one buffer and turned into strings once at the end: one allocation for
+// all the names and values instead of one per line.
 func readFields(br *bufio.Reader, budget *int) (Header, error) {
-	var h Header
+	buf := make([]byte, 0, 1024)
+	type span struct{ name, value [2]int } // offsets into buf
+	var spans []span
 	for {
-		line, err := readLine(br, budget)
-		if err != nil {
+		start := len(buf)
+		var err error
+		if buf, err = appendLine(buf, br, budget); err != nil {
 			return nil, err
 		}
-		if line == "" {
-			return h, nil
+		line := buf[start:]
+		if len(line) == 0 {
+			break
 		}
 		// obs-fold: a line starting with whitespace used to continue the
 		// previous field. RFC 9112 §5.2 lets a server reject it with 400,
@@ -167,65 +175,100 @@ func readFields(br *bufio.Reader, budget *int) (Header, error) {
 		if line[0] == ' ' || line[0] == '\t' {
 			return nil, badRequest("obsolete line folding in header")
 		}
-		f, perr := parseField(line)
+		name, value, perr := splitField(line)
 		if perr != nil {
 			return nil, perr
 		}
-		h = append(h, f)
+		if spans == nil {
+			spans = make([]span, 0, 16) // a browser's handshake has about a dozen fields
+		}
+		spans = append(spans, span{[2]int{start + name[0], start + name[1]}, [2]int{start + value[0], start + value[1]}})
 	}
+	if len(spans) == 0 {
+		return nil, nil
+	}
+	all := string(buf)
+	h := make(Header, len(spans))
+	for i, sp := range spans {
+		h[i] = Field{Name: all[sp.name[0]:sp.name[1]], Value: all[sp.value[0]:sp.value[1]]}
+	}
+	return h, nil
 }
 
-// parseField splits "Name: value" (RFC 9112 §5.1). No whitespace is allowed
-// between the name and the colon (a server MUST reject that with 400);
-// whitespace around the value is optional and not part of it.
-func parseField(line string) (Field, *Error) {
-	name, value, ok := strings.Cut(line, ":")
-	if !ok {
-		return Field{}, badRequest("header line without a colon")
+// splitField finds the name and the value in "Name: value" (RFC 9112
+// §5.1) and returns their offsets in line. No whitespace is allowed between
+// the name and the colon (a server MUST reject that with 400); whitespace
+// around the value is optional and not part of it.
+func splitField(line []byte) (name, value [2]int, err *Error) {
+	colon := bytes.IndexByte(line, ':')
+	if colon < 0 {
+		return name, value, badRequest("header line without a colon")
 	}
-	if !isToken(name) {
-		return Field{}, badRequest("malformed header field name")
+	if !isToken(line[:colon]) {
+		return name, value, badRequest("malformed header field name")
 	}
-	value = strings.Trim(value, " \t")
-	if !validFieldValue(value) {
-		return Field{}, badRequest("control character in header field " + name)
+	v0, v1 := colon+1, len(line)
+	for v0 < v1 && (line[v0] == ' ' || line[v0] == '\t') {
+		v0++
 	}
-	return Field{Name: name, Value: value}, nil
+	for v1 > v0 && (line[v1-1] == ' ' || line[v1-1] == '\t') {
+		v1--
+	}
+	if !validFieldValue(line[v0:v1]) {
+		return name, value, badRequest("control character in header field " + shorten(line[:colon]))
+	}
+	return [2]int{0, colon}, [2]int{v0, v1}, nil
+}
+
+// shorten returns a client-chosen name for an error reason, cut to 32
+// bytes: the reason is one short line, whatever the client sent.
+func shorten(name []byte) string {
+	if len(name) > 32 {
+		return string(name[:32]) + "..."
+	}
+	return string(name)
 }
 
 // errTooLarge is the error for a head over MaxHeaderBytes.
 var errTooLarge = &Error{Status: 431, Reason: "request header over 8 KiB"}
 
 // readLine returns the next line without its line ending, taking its length
-// out of budget. Lines end in CRLF; a bare LF is accepted too, as RFC 9112
-// §2.2 allows, but a CR anywhere else is an error.
+// out of budget. See appendLine.
+func readLine(br *bufio.Reader, budget *int) (string, error) {
+	var arr [256]byte // most request lines fit: no allocation but the string
+	line, err := appendLine(arr[:0], br, budget)
+	return string(line), err
+}
+
+// appendLine appends the next line, without its line ending, to dst, taking
+// its length out of budget. Lines end in CRLF; a bare LF is accepted too, as
+// RFC 9112 §2.2 allows, but a CR anywhere else is an error.
 //
 // The line is read with ReadSlice, so it never consumes more than the line
 // itself from br, and never holds more than budget plus br's buffer.
-func readLine(br *bufio.Reader, budget *int) (string, error) {
-	var long []byte // only used when a line is longer than br's buffer
+func appendLine(dst []byte, br *bufio.Reader, budget *int) ([]byte, error) {
+	start := len(dst)
 	for {
 		chunk, err := br.ReadSlice('\n')
 		*budget -= len(chunk)
 		if *budget < 0 {
-			return "", errTooLarge
+			return dst, errTooLarge
 		}
+		dst = append(dst, chunk...)
 		if errors.Is(err, bufio.ErrBufferFull) {
-			long = append(long, chunk...)
-			continue
+			continue // a line longer than br's buffer: read on
 		}
 		if err != nil {
-			return "", readError(err, *budget < MaxHeaderBytes)
+			return dst, readError(err, *budget < MaxHeaderBytes)
 		}
-		if long != nil {
-			chunk = append(long, chunk...)
+		dst = dst[:len(dst)-1] // drop LF
+		if len(dst) > start && dst[len(dst)-1] == '\r' {
+			dst = dst[:len(dst)-1] // drop the CR of CRLF
 		}
-		chunk = chunk[:len(chunk)-1] // drop LF
-		chunk = bytes.TrimSuffix(chunk, []byte{'\r'})
-		if bytes.IndexByte(chunk, '\r') >= 0 {
-			return "", badRequest("bare CR in request head")
+		if bytes.IndexByte(dst[start:], '\r') >= 0 {
+			return dst, badRequest("bare CR in request head")
 		}
-		return string(chunk), nil
+		return dst, nil
 	}
 }
 

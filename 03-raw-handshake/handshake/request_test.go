@@ -94,6 +94,8 @@ func TestReadRequestErrors(t *testing.T) {
 		{"empty field name", "GET / HTTP/1.1\r\n: x\r\n\r\n", 400, "malformed header field name"},
 		{"obs-fold", "GET / HTTP/1.1\r\nX-A: one\r\n two\r\n\r\n", 400, "obsolete line folding in header"},
 		{"NUL in value", "GET / HTTP/1.1\r\nX-A: a\x00b\r\n\r\n", 400, "control character in header field X-A"},
+		{"a long name is cut in the reason", "GET / HTTP/1.1\r\n" + strings.Repeat("N", 100) + ": a\x7fb\r\n\r\n", 400,
+			"control character in header field " + strings.Repeat("N", 32) + "..."},
 		{"bare CR in a line", "GET / HTTP/1.1\r\nX-A: a\rb\r\n\r\n", 400, "bare CR in request head"},
 		{"truncated in the headers", "GET / HTTP/1.1\r\nHost: h\r\n", 400, "incomplete request"},
 		{"truncated mid-line", "GET / HTTP/1.1\r\nHo", 400, "incomplete request"},

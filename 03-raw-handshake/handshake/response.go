@@ -19,16 +19,16 @@ import (
 // The whole head goes out in one Write, so it reaches the client in one
 // piece and before any frame written after it.
 func WriteAccepted(w io.Writer, a Accepted) error {
-	var b strings.Builder
-	b.WriteString("HTTP/1.1 101 Switching Protocols\r\n")
-	b.WriteString("Upgrade: websocket\r\n")
-	b.WriteString("Connection: Upgrade\r\n")
-	b.WriteString("Sec-WebSocket-Accept: " + a.Accept + "\r\n")
+	b := make([]byte, 0, 160+len(a.Subprotocol))
+	b = append(b, "HTTP/1.1 101 Switching Protocols\r\n"...)
+	b = append(b, "Upgrade: websocket\r\n"...)
+	b = append(b, "Connection: Upgrade\r\n"...)
+	b = append(b, "Sec-WebSocket-Accept: "+a.Accept+"\r\n"...)
 	if a.Subprotocol != "" {
-		b.WriteString("Sec-WebSocket-Protocol: " + a.Subprotocol + "\r\n")
+		b = append(b, "Sec-WebSocket-Protocol: "+a.Subprotocol+"\r\n"...)
 	}
-	b.WriteString("\r\n")
-	_, err := io.WriteString(w, b.String())
+	b = append(b, "\r\n"...)
+	_, err := w.Write(b)
 	return err
 }
 

@@ -60,11 +60,11 @@ func Validate(r *Request, cfg Config) (Accepted, error) {
 	if !r.AtLeast(1, 1) {
 		return Accepted{}, badRequest("a WebSocket handshake needs HTTP/1.1 or later")
 	}
-	if hosts := r.Values("Host"); len(hosts) != 1 || hosts[0] == "" {
+	if host, n := r.only("Host"); n != 1 || host == "" {
 		// RFC 9112 §3.2: missing, empty or repeated Host is a 400.
 		return Accepted{}, badRequest("exactly one non-empty Host header required")
 	}
-	if cl := r.Get("Content-Length"); (cl != "" && cl != "0") || len(r.Values("Transfer-Encoding")) > 0 {
+	if cl := r.Get("Content-Length"); (cl != "" && cl != "0") || r.has("Transfer-Encoding") {
 		// A body would be taken for the first WebSocket frame.
 		return Accepted{}, badRequest("a WebSocket handshake has no body")
 	}
@@ -74,21 +74,21 @@ func Validate(r *Request, cfg Config) (Accepted, error) {
 	if !r.HasToken("Connection", "Upgrade") {
 		return Accepted{}, badRequest(`Connection header must contain "Upgrade"`)
 	}
-	if v := r.Values("Sec-WebSocket-Version"); len(v) != 1 || v[0] != "13" {
+	if v, _ := r.only("Sec-WebSocket-Version"); v != "13" {
 		// §4.2.2: answer with the versions we do speak, so a client that
 		// speaks several can retry with one of them.
 		return Accepted{}, &Error{Status: 426, Reason: "only Sec-WebSocket-Version 13 is supported",
 			Header: []Field{{"Sec-WebSocket-Version", "13"}}}
 	}
-	keys := r.Values("Sec-WebSocket-Key")
-	if len(keys) != 1 || !validKey(keys[0]) {
+	key, _ := r.only("Sec-WebSocket-Key")
+	if !validKey(key) {
 		return Accepted{}, badRequest("Sec-WebSocket-Key must be base64 of 16 bytes")
 	}
 	if !originAllowed(r, cfg.Origins) {
 		return Accepted{}, &Error{Status: 403, Reason: "origin not allowed"}
 	}
 	return Accepted{
-		Accept:      AcceptKey(keys[0]),
+		Accept:      AcceptKey(key),
 		Subprotocol: chooseSubprotocol(r.List("Sec-WebSocket-Protocol"), cfg.Subprotocols),
 	}, nil
 }
@@ -124,14 +124,14 @@ func chooseSubprotocol(offered, supported []string) string {
 // hijacking. A request without Origin comes from a non-browser client, which
 // could send any Origin it likes anyway, so it is allowed.
 func originAllowed(r *Request, allowed []string) bool {
-	origins := r.Values("Origin")
-	if len(origins) == 0 {
+	origin, n := r.only("Origin")
+	if n == 0 {
 		return true
 	}
-	if len(origins) > 1 {
+	if n > 1 {
 		return false
 	}
-	origin, host := origins[0], r.Get("Host")
+	host := r.Get("Host")
 	for _, a := range allowed {
 		if a == "*" {
 			return true

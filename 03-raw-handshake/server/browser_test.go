@@ -83,6 +83,23 @@ func TestBrowserPage(t *testing.T) {
 		reqLen, respLen, len(frame), len(DefaultMessage), len(closing), len(read)-reqLen)
 	t.Logf("Chromium's request:\n%s", strings.TrimSpace(string(read[:reqLen])))
 	t.Logf("our response:\n%s", strings.TrimSpace(string(written[:respLen])))
+
+	// For comparison with chapter 02: the request head the same browser
+	// sends for one long poll, which chapter 02 pays for every message.
+	browser.Run(t, ctx, "send a long-poll-shaped request", chromedp.Evaluate(`(() => {
+		fetch("/messages?since=7&wait=30s").then(() => {
+			const p = document.createElement("p");
+			p.id = "fetched";
+			p.textContent = "fetched";
+			document.body.append(p);
+		});
+	})()`, nil))
+	browser.WaitText(t, ctx, "#fetched", "fetched")
+	poll, _, ok := rec.requested("GET /messages?since=7&wait=30s ")
+	if !ok || headLen(poll) < 0 {
+		t.Fatal("the long-poll-shaped request was not recorded")
+	}
+	t.Logf("for comparison, one long poll's request head from the same browser: %d bytes", headLen(poll))
 }
 
 // TestBrowserForeignOrigin opens the page of one server and from it a

@@ -66,13 +66,23 @@ func (l *recordingListener) Accept() (net.Conn, error) {
 // upgraded returns the recording of the first connection that was answered
 // with 101.
 func (l *recordingListener) upgraded() (read, written []byte, ok bool) {
+	return l.find(func(r, w []byte) bool { return bytes.HasPrefix(w, []byte("HTTP/1.1 101 ")) })
+}
+
+// requested returns the recording of the first connection whose request
+// starts with prefix ("GET /messages").
+func (l *recordingListener) requested(prefix string) (read, written []byte, ok bool) {
+	return l.find(func(r, w []byte) bool { return bytes.HasPrefix(r, []byte(prefix)) })
+}
+
+func (l *recordingListener) find(match func(read, written []byte) bool) (read, written []byte, ok bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, c := range l.conns {
 		c.mu.Lock()
 		r, w := bytes.Clone(c.read), bytes.Clone(c.written)
 		c.mu.Unlock()
-		if bytes.HasPrefix(w, []byte("HTTP/1.1 101 ")) {
+		if match(r, w) {
 			return r, w, true
 		}
 	}
