@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"example.com/wswalk/01-polling/poll"
@@ -58,9 +59,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	// reaches every handler still running.
 	base, cancelBase := context.WithCancel(context.Background())
 	defer cancelBase()
+	var spare spareConns
 	srv := &http.Server{
 		Handler:           s.Handler(counted.Meter()),
 		BaseContext:       func(net.Listener) context.Context { return base },
+		ConnState:         spare.track,
 		ReadHeaderTimeout: 10 * time.Second, // a client that never finishes its headers is dropped
 		IdleTimeout:       2 * time.Minute,
 	}
@@ -83,12 +86,50 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	cancelBase()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), ShutdownGrace)
 	defer cancel()
-	err := srv.Shutdown(shutdownCtx)
+	shut := make(chan error, 1)
+	go func() { shut <- srv.Shutdown(shutdownCtx) }()
+	spare.closeAll()
+	err := <-shut
+	if err != nil {
+		srv.Close() // the grace is over: cut what is left
+	}
 	<-clockDone
 	if serveErr := <-served; !errors.Is(serveErr, http.ErrServerClosed) {
 		return serveErr
 	}
 	return err
+}
+
+// spareConns keeps the connections that have not delivered a request yet
+// (http.StateNew). Browsers and Go's own client open spare connections that
+// may never carry one, and http.Server.Shutdown waits up to 5 s for each
+// before it counts it as idle; closing them at once makes a stop immediate.
+// What is cut is at most a request still on its way in, as late as one
+// that finds the listener closed.
+type spareConns struct {
+	mu    sync.Mutex
+	conns map[net.Conn]struct{}
+}
+
+func (s *spareConns) track(c net.Conn, state http.ConnState) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if state == http.StateNew {
+		if s.conns == nil {
+			s.conns = map[net.Conn]struct{}{}
+		}
+		s.conns[c] = struct{}{}
+		return
+	}
+	delete(s.conns, c)
+}
+
+func (s *spareConns) closeAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.conns {
+		c.Close()
+	}
 }
 
 // URL is the address to open in a browser for a server listening on addr:

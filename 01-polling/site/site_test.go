@@ -238,3 +238,27 @@ func TestLayers(t *testing.T) {
 		t.Error("opening a file no layer has succeeded")
 	}
 }
+
+// TestShutdownClosesSpareConnections: a connection that never sends a
+// request (browsers open such spares) does not hold up a stop, which
+// net/http alone would make wait 5 s.
+func TestShutdownClosesSpareConnections(t *testing.T) {
+	base, stop := serve(t, &Server{API: http.NotFoundHandler(), Store: poll.NewLog(), Pages: testPages})
+	spare, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer spare.Close()
+	call(t, "GET", base+"/") // the server has accepted the spare by the time this is answered on another
+	start := time.Now()
+	if err := stop(); err != nil {
+		t.Fatalf("Serve = %v, want nil", err)
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("stopping took %v with a spare connection open", took)
+	}
+	spare.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if n, err := spare.Read(make([]byte, 1)); err == nil {
+		t.Errorf("the spare connection is still open (read %d bytes)", n)
+	}
+}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"example.com/wswalk/01-polling/site/cmdtest"
+	"example.com/wswalk/01-polling/wire"
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestMain(m *testing.M) { cmdtest.Main(m, main) }
+
+// TestCommand runs the command as a person would: it logs its URL, holds a
+// long poll until the clock posts, and on SIGTERM answers the poll it is
+// holding and exits 0 at once, not after the poll's wait.
+func TestCommand(t *testing.T) {
+	p := cmdtest.Start(t, "-addr", "127.0.0.1:0", "-tick", "50ms")
+	if body := get(t, p.URL+"messages?since=0&wait=10s"); !strings.Contains(body, "server time") {
+		t.Fatalf("long poll answered %q, want the clock's message", body)
+	}
+	if page := get(t, p.URL); !strings.Contains(page, "Long polling") {
+		t.Errorf("GET / = %.80q..., want the chapter's page", page)
+	}
+
+	// A poll that waits for a message far in the future, held over the stop.
+	// It has reached the server when /stats counts one request more than
+	// the /stats requests themselves.
+	before := requests(t, p.URL)
+	held := make(chan string, 1)
+	go func() { held <- get(t, p.URL+"messages?since=1000000&wait=1m") }()
+	for k := int64(1); requests(t, p.URL) < before+k+1; k++ {
+		if k > 500 {
+			t.Fatal("the held poll never reached the server")
+		}
+	}
+	if code := p.Stop(t, 5*time.Second); code != 0 {
+		t.Errorf("exit status %d after SIGTERM, want 0; stderr:\n%s", code, p.Stderr())
+	}
+	select {
+	case body := <-held:
+		if body != "[]\n" {
+			t.Errorf("the held poll was answered %q, want []", body)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the held poll was not answered at shutdown")
+	}
+}
+
+// TestCommandCannotStart: a port in use and a bad flag each end the
+// command with a one-line reason and a non-zero status.
+func TestCommandCannotStart(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	type outcome struct {
+		Code  int
+		Lines int
+		Says  bool
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		says string
+	}{
+		{[]string{"-addr", taken.Addr().String()}, 1, "cannot listen on " + taken.Addr().String()},
+		{[]string{"-tick", "-1s"}, 2, "-tick must not be negative"},
+	} {
+		code, stderr := cmdtest.Run(t, tc.args...)
+		got := outcome{code, strings.Count(strings.TrimSpace(stderr), "\n") + 1, strings.Contains(stderr, tc.says)}
+		if diff := cmp.Diff(outcome{tc.code, 1, true}, got); diff != "" {
+			t.Errorf("%v: (-want +got):\n%s\nstderr:\n%s", tc.args, diff, stderr)
+		}
+	}
+}
+
+// requests reads the number of requests the server has begun to serve.
+func requests(t *testing.T, base string) int64 {
+	t.Helper()
+	var s wire.Stats
+	if err := json.Unmarshal([]byte(get(t, base+"stats")), &s); err != nil {
+		t.Fatal(err)
+	}
+	return s.Requests
+}
+
+func get(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Error(err)
+		return ""
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Error(err)
+	}
+	return string(b)
+}
