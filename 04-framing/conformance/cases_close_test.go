@@ -75,6 +75,15 @@ func closeCases(Target) []testCase {
 			s.send(closeFrame(1000, "euro \xe2\x82"))
 			s.expectClose(1002, 1007)
 		}},
+		{"7.x3", "text_and_close_in_one_write", func(s *session) {
+			s.send(text("last words"), closeFrame(1001, "going"))
+			s.expect(textEv("last words"))
+			s.expectClose(1001)
+		}},
+		{"7.x4", "close_in_chops_of_1", func(s *session) {
+			s.sendChopped(1, closeFrame(3000, "chopped reason"))
+			s.expectClose(3000)
+		}},
 		{"7.x2", "close_1_byte_payload_chopped", func(s *session) {
 			s.sendChopped(1, closePayload([]byte{0x03}))
 			s.expectClose(1002)

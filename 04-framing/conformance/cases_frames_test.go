@@ -34,6 +34,13 @@ func framingCases(tg Target) []testCase {
 			s.expect(ev(pb))
 		}})
 	}
+	cs = append(cs, testCase{"4.x1", "opcode_3_inside_fragmented_message", func(s *session) {
+		s.send(text("frag").more(), opFrame(3, "ment"))
+		s.expectClose(1002)
+	}}, testCase{"4.x2", "opcode_11_inside_fragmented_message", func(s *session) {
+		s.send(text("frag").more(), opFrame(11, ""))
+		s.expectClose(1002)
+	}})
 	return cs
 }
 
@@ -97,6 +104,14 @@ func pingPongCases(Target) []testCase {
 			s.sendChopped(1, tenPings...)
 			s.expect(tenPongs...)
 		}},
+		{"2.x3", "pong_126_bytes_fails_1002", func(s *session) {
+			s.send(pong(stars(126)))
+			s.expectClose(1002)
+		}},
+		{"2.x4", "ping_with_text_sent_together", func(s *session) {
+			s.send(text("first"), ping("between"), text("second"))
+			s.expect(textEv("first"), pongEv("between"), textEv("second"))
+		}},
 		{"2.x2", "pong_then_text_echo_only", func(s *session) {
 			s.send(pong("x"), text("after the pong"))
 			s.expect(textEv("after the pong"))
@@ -140,6 +155,10 @@ func reservedBitsCases(Target) []testCase {
 		}},
 		{"3.7", "close_rsv7", func(s *session) {
 			s.send(closeFrame(1000, "").withRSV(7))
+			s.expectClose(1002)
+		}},
+		{"3.x2", "ping_rsv1_inside_fragmented_message", func(s *session) {
+			s.send(text("frag").more(), ping("x").withRSV(4))
 			s.expectClose(1002)
 		}},
 		{"3.x1", "continuation_rsv1", func(s *session) {
@@ -191,5 +210,12 @@ func opcodeCases(Target) []testCase {
 			}})
 		}
 	}
+	cs = append(cs, testCase{"4.x1", "opcode_3_inside_fragmented_message", func(s *session) {
+		s.send(text("frag").more(), opFrame(3, "ment"))
+		s.expectClose(1002)
+	}}, testCase{"4.x2", "opcode_11_inside_fragmented_message", func(s *session) {
+		s.send(text("frag").more(), opFrame(11, ""))
+		s.expectClose(1002)
+	}})
 	return cs
 }

@@ -111,6 +111,20 @@ func utf8Cases(Target) []testCase {
 			s.send(byteFrames(kosme)...)
 			s.expect(textEv(kosme))
 		}},
+		{"6.x.control.1", "ping_with_non_utf8_payload_inside_a_split_character", func(s *session) {
+			// A character split across fragments with a ping between
+			// them whose payload is not UTF-8: control payloads are not
+			// text (§5.5.2), and the check of the message must carry on
+			// across the ping where it stopped.
+			s.send(text("κ\xcf").more(), ping("\xff\xfe\x80"), cont("\x8cσμε"))
+			s.expect(pongEv("\xff\xfe\x80"), textEv("κόσμε"))
+		}},
+		{"6.x.control.2", "close_reason_checked_alone_inside_a_split_character", func(s *session) {
+			// The close reason is UTF-8 by itself, whatever the open
+			// message holds (§5.5.1).
+			s.send(text("κ\xcf").more(), closeFrame(1000, "\x8c"))
+			s.expectClose(1002, 1007)
+		}},
 	}
 	for i, v := range validUTF8 {
 		cs = append(cs, testCase{fmt.Sprintf("6.x.valid.%d", i+1), v.name, func(s *session) {

@@ -1,6 +1,9 @@
 package conformance
 
-import "fmt"
+import (
+	"encoding/binary"
+	"fmt"
+)
 
 // volumeCases are Autobahn's section 9, as correctness checks: large
 // messages, large messages in many fragments or many small writes, and
@@ -142,6 +145,10 @@ func maskingCases(tg Target) []testCase {
 			s.send(ping("Hello").lengthForm(16))
 			s.t.Logf("server: %s", s.expectEchoOrClose(pongEv("Hello"), 1002))
 		}},
+		{"x.2.6", "ping_with_64_bit_length", func(s *session) {
+			s.send(ping("Hello").lengthForm(64))
+			s.t.Logf("server: %s", s.expectEchoOrClose(pongEv("Hello"), 1002))
+		}},
 		{"x.2.5", "64_bit_length_with_top_bit_set", func(s *session) {
 			w := text("Hello").lengthForm(64).wire()
 			w[2] |= 0x80 // the top bit of the 64-bit length
@@ -151,6 +158,14 @@ func maskingCases(tg Target) []testCase {
 		{"x.3.1", "text_over_the_limit_fails_1009", func(s *session) {
 			s.timeout = 20e9
 			s.sendPieces(longFrame(true, opText, over)...)
+			s.expectClose(1009)
+		}},
+		{"x.3.3", "absurd_declared_length_fails_1009_at_once", func(s *session) {
+			// 2^62 bytes announced, 5 sent: the server must refuse from the
+			// header, without waiting for (or allocating) the payload.
+			w := text("Hello").lengthForm(64).wire()
+			binary.BigEndian.PutUint64(w[2:10], 1<<62)
+			s.sendRaw(w)
 			s.expectClose(1009)
 		}},
 		{"x.3.2", "fragments_adding_up_over_the_limit_fail_1009", func(s *session) {
