@@ -8,19 +8,27 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// TestReadmes checks every command in the top README and in every chapter's
-// README: the tests they name exist, the make targets and the programs they
-// run are real. A chapter without a README yet has nothing to check.
+// TestReadmes checks every command in the top README and in every README of
+// the chapters (05-gorilla-chat/compare/README.md too): the tests they name
+// exist, the make targets and the programs they run are real. A chapter
+// without a README yet has nothing to check.
 func TestReadmes(t *testing.T) {
 	root, err := filepath.Abs("..")
 	if err != nil {
 		t.Fatal(err)
 	}
-	chapters, err := filepath.Glob(filepath.Join(root, "[0-9][0-9]-*", "README.md"))
+	chapters, err := filepath.Glob(filepath.Join(root, "[0-9][0-9]-*"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	readmes := append([]string{filepath.Join(root, "README.md")}, chapters...)
+	readmes := []string{filepath.Join(root, "README.md")}
+	for _, chapter := range chapters {
+		for _, dir := range treeDirs(chapter) {
+			if p := filepath.Join(dir, "README.md"); fileExists(p) {
+				readmes = append(readmes, p)
+			}
+		}
+	}
 	for _, readme := range readmes {
 		name, _ := filepath.Rel(root, readme)
 		t.Run(filepath.ToSlash(name), func(t *testing.T) {
@@ -33,6 +41,11 @@ func TestReadmes(t *testing.T) {
 			}
 		})
 	}
+}
+
+func fileExists(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.Mode().IsRegular()
 }
 
 // TestCheckReadmeFindsBrokenCommands proves the check fails when it should:
