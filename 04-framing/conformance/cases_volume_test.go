@@ -155,6 +155,18 @@ func maskingCases(tg Target) []testCase {
 			s.sendRaw(w)
 			s.expectClose(1002, 1009)
 		}},
+		{"x.4.1", "server_closes_tcp_when_its_close_is_not_answered", func(s *session) {
+			s.timeout = 10e9 // the server may wait a while for the answer
+			s.send(text("Hello").withRSV(1))
+			s.expectCloseUnanswered(1002)
+		}},
+		{"x.4.2", "close_then_half_close_still_answered", func(s *session) {
+			// The client sends its close and shuts its side (TCP FIN): the
+			// server still owes it a close frame, then closes (§7.1.1).
+			s.send(closeFrame(1000, ""))
+			s.shutdownWrite()
+			s.expectClose(1000)
+		}},
 		{"x.3.1", "text_over_the_limit_fails_1009", func(s *session) {
 			s.timeout = 20e9
 			s.sendPieces(longFrame(true, opText, over)...)
