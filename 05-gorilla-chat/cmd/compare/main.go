@@ -29,6 +29,7 @@ func main() {
 	duration := flag.Duration("duration", 30*time.Second, "how long to send")
 	interval := flag.Duration("interval", time.Second, "how often a short-polling client asks")
 	wait := flag.Duration("wait", longpoll.DefaultWait, "how long the server may hold a long poll")
+	warmUp := flag.Bool("warm-up", true, "run each technique briefly, unmeasured, before measuring")
 	asJSON := flag.Bool("json", false, "print JSON instead of the table")
 	svg := flag.String("svg", "", "also draw the results as an SVG chart into `file`")
 	child := flag.Bool("serve-child", false, "internal: serve the demo for a parent run of this command")
@@ -45,7 +46,7 @@ func main() {
 
 	cfg := load.Config{
 		URL: *url, Clients: *clients, Rate: *rate, Duration: *duration,
-		Interval: *interval, Wait: *wait,
+		Interval: *interval, Wait: *wait, WarmUp: *warmUp,
 		Logf: func(format string, args ...any) { log.Printf(format, args...) },
 	}
 	// Bounded whatever happens: three runs of the scenario and their

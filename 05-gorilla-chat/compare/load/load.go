@@ -54,6 +54,10 @@ type Config struct {
 	Tail time.Duration
 	// Techniques to run, in order; nil means all three.
 	Techniques []string
+	// WarmUp runs every technique once on a tiny scenario before
+	// measuring, unmeasured, so the first technique measured does not pay
+	// for the server's start (its heap growing, its code paged in).
+	WarmUp bool
 	// Logf, when set, is told what happens (progress lines).
 	Logf func(format string, args ...any)
 }
@@ -150,6 +154,10 @@ type Result struct {
 	// PerMessage is the median delay of each message across the clients,
 	// in send order, for the chart.
 	PerMessage []time.Duration `json:"-"`
+	// PerMessageMillis is PerMessage in milliseconds: a tail that is one
+	// late message for every client (the machine paused) shows here as
+	// one high value, a tail spread over clients does not.
+	PerMessageMillis []float64 `json:"per_message_p50_ms"`
 }
 
 // Report is a whole run.
@@ -181,17 +189,30 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	rep := Report{Config: cfg}
-	for _, name := range cfg.Techniques {
-		var tech compare.Technique
+	techs := make([]compare.Technique, len(cfg.Techniques))
+	for i, name := range cfg.Techniques {
 		for _, t := range conf.Techniques {
 			if t.Name == name {
-				tech = t
+				techs[i] = t
 			}
 		}
-		if tech.Port == 0 {
-			return rep, fmt.Errorf("the server at %s does not offer %s", cfg.URL, name)
+		if techs[i].Port == 0 {
+			return Report{}, fmt.Errorf("the server at %s does not offer %s", cfg.URL, name)
 		}
+	}
+	if cfg.WarmUp {
+		warm := cfg
+		warm.Clients, warm.Rate, warm.Duration, warm.Interval = min(cfg.Clients, 10), 10, 300*time.Millisecond, 100*time.Millisecond
+		warm.Logf = func(string, ...any) {}
+		cfg.Logf("warming up the server")
+		for _, tech := range techs {
+			if _, err := runOne(ctx, warm, api, tech); err != nil {
+				return Report{}, fmt.Errorf("warm-up: %s: %w", tech.Label, err)
+			}
+		}
+	}
+	rep := Report{Config: cfg}
+	for _, tech := range techs {
 		res, err := runOne(ctx, cfg, api, tech)
 		if err != nil {
 			return rep, fmt.Errorf("%s: %w", tech.Label, err)
@@ -314,6 +335,9 @@ func runOne(ctx context.Context, cfg Config, api *api, tech compare.Technique) (
 	res.DelayMax = res.Client.DelayQuantile(1)
 	res.P50Millis, res.P99Millis, res.MaxMillis = millis(res.DelayP50), millis(res.DelayP99), millis(res.DelayMax)
 	res.PerMessage = perMessage(reports, int(want))
+	for _, d := range res.PerMessage {
+		res.PerMessageMillis = append(res.PerMessageMillis, millis(d))
+	}
 	cfg.Logf("%s: delivered %d/%d, median %v, p99 %v", tech.Label, res.Delivered, res.Expected,
 		res.DelayP50.Round(time.Microsecond), res.DelayP99.Round(time.Microsecond))
 	return res, nil
