@@ -13,8 +13,9 @@
 import { Page, getMessages, parseDuration, formatMs, sleep, wireSendForm, watchStats } from "./common.js";
 
 const params = new URLSearchParams(location.search);
-// ?wait=30s (the server's default and the page's), at most 2m, 0 answers at once.
-const wait = parseDuration(params.get("wait"), 30000, 0);
+// ?wait=30s (the server's default and the page's), 0 answers at once; the
+// server refuses more than 2m, so the page never asks for more.
+const wait = Math.min(parseDuration(params.get("wait"), 30000, 0), 120000);
 const waitParam = `&wait=${wait}ms`;
 
 const page = new Page();
