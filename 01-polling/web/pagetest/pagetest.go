@@ -17,6 +17,7 @@ import (
 	"example.com/wswalk/01-polling/site"
 	"example.com/wswalk/01-polling/wire"
 	"example.com/wswalk/testkit/browser"
+	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/google/go-cmp/cmp"
 )
@@ -78,6 +79,8 @@ func Check(t *testing.T, base, query string, store poll.Store) {
 	browser.Run(t, ctx, "open the page", chromedp.Navigate(base+"/"+query))
 	browser.WaitText(t, ctx, "#messages", "before the page opened")
 
+	checkParsers(t, ctx)
+
 	Post(t, base, "mallory", Hostile)
 	browser.WaitText(t, ctx, "#messages", Hostile)
 	var shown struct {
@@ -137,6 +140,28 @@ func Check(t *testing.T, base, query string, store poll.Store) {
 	if n > 0 {
 		t.Logf("on the wire, per request from Chromium: %d bytes up (request line and headers), %d bytes down (status line, headers, body); %d requests",
 			(last.BytesIn-first.BytesIn)/n, (last.BytesOut-first.BytesOut)/n, n)
+	}
+}
+
+// checkParsers runs the page's own parsers of ?interval= / ?wait= and of
+// the server's RFC 3339 times (Go writes nine fractional digits) in the
+// browser.
+func checkParsers(t *testing.T, ctx context.Context) {
+	t.Helper()
+	var got []float64
+	browser.Run(t, ctx, "run the page's parsers", chromedp.Evaluate(`import("/common.js").then((m) => [
+		m.parseDuration("5s", -1), m.parseDuration("500ms", -1), m.parseDuration("2", -1),
+		m.parseDuration("1.5m", -1), m.parseDuration("abc", -1), m.parseDuration("10ms", -1, 50),
+		m.parseDuration("", -1),
+		m.serverTime("2026-11-25T09:00:00.123456789Z"), m.serverTime("2026-11-25T09:00:00Z"),
+		m.serverTime("2026-11-25T10:00:00.5+01:00"),
+	])`, &got, func(p *cdpruntime.EvaluateParams) *cdpruntime.EvaluateParams { return p.WithAwaitPromise(true) }))
+	at := func(ms int) float64 {
+		return float64(time.Date(2026, 11, 25, 9, 0, 0, ms*1e6, time.UTC).UnixMilli())
+	}
+	want := []float64{5000, 500, 2000, 90000, -1, -1, -1, at(123), at(0), at(500)}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("parseDuration and serverTime in the browser (-want +got):\n%s", diff)
 	}
 }
 
