@@ -61,6 +61,21 @@ var invalidUTF8 = []struct{ name, s string }{
 	{"surrogate_inside_text", "κόσμε\xed\xa0\x80edited"},
 }
 
+// failFastByByte are invalid sequences of each kind, each detectable
+// before its last byte or at it, for the fail-fast cases of one fragment
+// per byte.
+var failFastByByte = []struct{ name, s string }{
+	{"lone_continuation", "\x80"},
+	{"overlong_slash_3", "\xe0\x80\xaf"},
+	{"surrogate_high", "\xed\xa0\x80"},
+	{"above_10ffff", "\xf4\x90\x80\x80"},
+	{"5_byte_sequence", "\xf8\x88\x80\x80\x80"},
+	{"byte_fe", "\xfe"},
+}
+
+// failFastByteID is the id of the i-th case of failFastByByte.
+func failFastByteID(i int) string { return fmt.Sprintf("6.4.x5.%d", i+1) }
+
 // byteFrames is s as a text message of one frame per byte.
 func byteFrames(s string) []frame {
 	var fs []frame
@@ -174,6 +189,19 @@ func utf8Cases(Target) []testCase {
 		{"6.4.x2", "lone_continuation_in_first_fragment", []frame{text("\x80abc").more()}},
 		{"6.4.x3", "overlong_in_first_fragment", []frame{text("ab\xc0\xafcd").more()}},
 		{"6.4.x4", "invalid_after_valid_fragments", []frame{text("Hello").more(), cont(", ").more(), cont("\xff world").more()}},
+	}
+	// The same one byte per fragment, after a valid first fragment, for
+	// one sequence of each kind: the server must fail at the first byte
+	// that no UTF-8 text can continue with, wherever the fragments cut.
+	for i, v := range failFastByByte {
+		fs := []frame{text(kosme).more()}
+		for j := range len(v.s) {
+			fs = append(fs, cont(v.s[j:j+1]).more())
+		}
+		failFast = append(failFast, struct {
+			id, name string
+			frames   []frame
+		}{failFastByteID(i), v.name + "_one_fragment_per_byte", fs})
 	}
 	for _, c := range failFast {
 		cs = append(cs, testCase{c.id, c.name + "_fails_before_the_message_ends", func(s *session) {

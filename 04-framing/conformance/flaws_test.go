@@ -3,6 +3,7 @@ package conformance
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestSuiteCatchesFlaws breaks the reference server in one way at a time
@@ -26,7 +27,7 @@ func TestSuiteCatchesFlaws(t *testing.T) {
 			t.Parallel()
 			tg := startGorillaEcho(t, tt.flaws)
 			for _, id := range tt.cases {
-				got := strings.Join(problems(t, tg, findCase(t, tg, id)), "\n")
+				got := strings.Join(problems(t, tg, findCase(t, tg, id), time.Second), "\n")
 				if !strings.Contains(got, tt.want) {
 					t.Errorf("case %s against a server that %s: failures %q, want one mentioning %q", id, tt.name, got, tt.want)
 				}

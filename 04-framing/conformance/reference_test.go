@@ -32,6 +32,12 @@ var gorillaDeviations = map[string]string{
 	"6.4.x4": "text is checked only once the message is whole: no fail-fast",
 }
 
+func init() {
+	for i := range failFastByByte {
+		gorillaDeviations[failFastByteID(i)] = "text is checked only once the message is whole: no fail-fast"
+	}
+}
+
 // startGorilla runs the reference echo server: gorilla/websocket's
 // Upgrader, a read limit, and a UTF-8 check of text that gorilla leaves to
 // the application.
