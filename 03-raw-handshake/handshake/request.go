@@ -16,6 +16,11 @@ import (
 // endless header cannot make the server buffer without end.
 const MaxHeaderBytes = 8 << 10
 
+// MaxHeaderFields bounds the number of header fields. Within 8 KiB a client
+// could send some 2,700 tiny fields ("a:\n"), each costing the server more
+// memory than its 3 bytes on the wire; a browser sends about a dozen.
+const MaxHeaderFields = 128
+
 // Request is an HTTP/1.1 request head, as read by ReadRequest.
 type Request struct {
 	Method string // "GET"; methods are case-sensitive (RFC 9110 §9.1)
@@ -80,7 +85,8 @@ func (r *Request) AtLeast(major, minor int) bool {
 //
 // Errors are *Error values carrying the status to answer: 400 for malformed
 // input or a request cut short, 408 when the deadline passed, 431 when the
-// head is over MaxHeaderBytes, 505 for an HTTP major version other than 1.
+// head is over MaxHeaderBytes or MaxHeaderFields, 505 for an HTTP major
+// version other than 1.
 func ReadRequest(br *bufio.Reader) (*Request, error) {
 	budget := MaxHeaderBytes
 	line, err := readLine(br, &budget)
@@ -179,6 +185,9 @@ func readFields(br *bufio.Reader, budget *int) (Header, error) {
 		if perr != nil {
 			return nil, perr
 		}
+		if len(spans) == MaxHeaderFields {
+			return nil, errTooManyFields
+		}
 		if spans == nil {
 			spans = make([]span, 0, 16) // a browser's handshake has about a dozen fields
 		}
@@ -229,8 +238,12 @@ func shorten(name []byte) string {
 	return string(name)
 }
 
-// errTooLarge is the error for a head over MaxHeaderBytes.
-var errTooLarge = &Error{Status: 431, Reason: "request header over 8 KiB"}
+// errTooLarge and errTooManyFields are the errors for a head over
+// MaxHeaderBytes or MaxHeaderFields.
+var (
+	errTooLarge      = &Error{Status: 431, Reason: "request header over 8 KiB"}
+	errTooManyFields = &Error{Status: 431, Reason: "more than 128 header fields"}
+)
 
 // readLine returns the next line without its line ending, taking its length
 // out of budget. See appendLine.

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"io"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -102,6 +103,7 @@ func TestReadRequestErrors(t *testing.T) {
 		{"nothing at all", "", 400, "incomplete request"},
 		{"header over 8 KiB", "GET / HTTP/1.1\r\n" + strings.Repeat("X-Pad: "+strings.Repeat("a", 90)+"\r\n", 100) + "\r\n",
 			431, "request header over 8 KiB"},
+		{"too many fields", "GET / HTTP/1.1\r\n" + strings.Repeat("a:\n", MaxHeaderFields+1) + "\r\n", 431, "more than 128 header fields"},
 		{"one endless line", "GET /" + strings.Repeat("a", 20000), 431, "request header over 8 KiB"},
 	}
 	for _, tt := range tests {
@@ -239,5 +241,54 @@ func TestSetReadDeadline(t *testing.T) {
 	}
 	if waited := time.Since(start); waited > 5*time.Second {
 		t.Errorf("the read waited %v, far past its 50ms deadline", waited)
+	}
+}
+
+// endless is a reader that never ends: the same bytes, again and again.
+type endless struct {
+	pattern []byte
+	read    int
+}
+
+func (e *endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = e.pattern[(e.read+i)%len(e.pattern)]
+	}
+	e.read += len(p)
+	return len(p), nil
+}
+
+// TestReadRequestBounded checks that a client sending without end makes the
+// reader stop at the limit: it reads at most MaxHeaderBytes plus one buffer
+// from the connection, allocates a bounded amount, and answers 431.
+func TestReadRequestBounded(t *testing.T) {
+	tests := map[string]struct{ prefix, repeat string }{
+		"one endless line":      {"", "a"},
+		"endless empty lines":   {"", "\r\n"},
+		"endless obs-text line": {"", "\xff"},
+		"endless request line":  {"GET /", "a"},
+		"endless short fields":  {"GET / HTTP/1.1\r\n", "X-A: b\r\n"},
+		"endless field value":   {"GET / HTTP/1.1\r\nX: ", "v"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			src := &endless{pattern: []byte(tt.repeat)}
+			r := io.MultiReader(strings.NewReader(tt.prefix), src)
+			br := bufio.NewReader(r)
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			_, err := ReadRequest(br)
+			runtime.ReadMemStats(&after)
+			type bound struct {
+				Status         int
+				ReadWithin     bool
+				AllocatedBelow bool
+			}
+			got := bound{status(err), len(tt.prefix)+src.read <= MaxHeaderBytes+br.Size(), after.TotalAlloc-before.TotalAlloc < 64<<10}
+			want := bound{431, true, true}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s\nread %d bytes, allocated %d bytes", diff, src.read, after.TotalAlloc-before.TotalAlloc)
+			}
+		})
 	}
 }

@@ -379,3 +379,37 @@ func TestOversizedHeaderAnswered(t *testing.T) {
 		}
 	}
 }
+
+// TestSlowClientsDoNotStallOthers holds many connections open without a
+// byte sent, and checks that a real client still completes its handshake
+// at once: each connection has its own goroutine and its own deadline.
+func TestSlowClientsDoNotStallOthers(t *testing.T) {
+	t.Parallel()
+	_, addr := start(t, handshake.Config{Timeout: time.Minute})
+	for range 50 {
+		idle, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer idle.Close()
+		io.WriteString(idle, "GET /ws HTTP/1.1\r\nHost: ") // and nothing more
+	}
+	d := websocket.Dialer{HandshakeTimeout: 5 * time.Second}
+	begin := time.Now()
+	conn, _, err := d.Dial("ws://"+addr+DefaultPath, nil)
+	if err != nil {
+		t.Fatalf("Dial with 50 stalled clients around: %v", err)
+	}
+	defer conn.Close()
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_, msg, err := conn.ReadMessage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(DefaultMessage, string(msg)); diff != "" {
+		t.Errorf("message (-want +got):\n%s", diff)
+	}
+	if took := time.Since(begin); took > 3*time.Second {
+		t.Errorf("the handshake took %v with stalled clients around", took)
+	}
+}
