@@ -9,6 +9,9 @@
 //	TestReference   gorilla/websocket's Upgrader with a small echo handler
 //	TestHandRolled  chapter 04's own server (package server), built on frame
 //
+// and TestSuiteCatchesFlaws breaks the reference on purpose, one flaw at a
+// time, to show that the cases meant to catch each flaw do fail.
+//
 //	go test ./04-framing/conformance/ -race
 //	go test ./04-framing/conformance/ -run 'TestHandRolled/6_utf8' -v
 //	go test ./04-framing/conformance/ -run '^$' -bench Echo
@@ -26,7 +29,8 @@
 //	6 UTF-8                 §5.6, §8.1               6         valid text split anywhere, invalid text -> 1007, fail fast before the message ends
 //	7 close                 §5.5.1, §7.1, §7.4       7         code echoed, invalid codes and payloads -> 1002, TCP closed by the server
 //	9 limits and volume     §5.4, §10.4              9         large and many messages echoed exactly (speed: benchmarks)
-//	x masking and lengths   §5.1, §5.2, §10.4        -         unmasked -> 1002, non-minimal lengths, limit -> 1009
+//	x masking and lengths   §5.1, §5.2, §7.1, §10.4  -         unmasked -> 1002, non-minimal lengths, limit -> 1009, unanswered close
+//	x random mix            §5.4, §5.5               -         seeded random fragments, pings and pongs, random chops
 //	(12, 13 compression)    RFC 7692                 12, 13    not applicable: no extension is negotiated
 //
 // Every frame the server sends is checked too: unmasked, no RSV bits,

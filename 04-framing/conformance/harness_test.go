@@ -51,6 +51,7 @@ var sections = []section{
 	{"7_close", closeCases},
 	{"9_limits_and_volume", volumeCases},
 	{"x_masking_and_lengths", maskingCases},
+	{"x_random_mix", mixCases},
 }
 
 // Run runs every case against tg, each on a fresh connection, in
