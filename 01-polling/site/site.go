@@ -8,6 +8,7 @@ package site
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"net"
 	"net/http"
@@ -92,6 +93,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	err := <-shut
 	if err != nil {
 		srv.Close() // the grace is over: cut what is left
+		err = fmt.Errorf("stop: requests still running after %v, cut: %w", ShutdownGrace, err)
 	}
 	<-clockDone
 	if serveErr := <-served; !errors.Is(serveErr, http.ErrServerClosed) {
