@@ -1,6 +1,6 @@
 module example.com/wswalk/05-gorilla-chat
 
-go 1.26
+go 1.26.0
 
 require (
 	example.com/wswalk/01-polling v0.0.0
@@ -15,3 +15,20 @@ require (
 replace example.com/wswalk/01-polling => ../01-polling
 
 replace example.com/wswalk/02-longpolling => ../02-longpolling
+
+require (
+	example.com/wswalk/testkit v0.0.0
+	github.com/chromedp/chromedp v0.16.0
+)
+
+require (
+	github.com/chromedp/cdproto v0.0.0-20260714215040-dc233986426f // indirect
+	github.com/chromedp/sysutil v1.1.0 // indirect
+	github.com/go-json-experiment/json v0.0.0-20260623181947-01eb4420fa68 // indirect
+	github.com/gobwas/httphead v0.1.0 // indirect
+	github.com/gobwas/pool v0.2.1 // indirect
+	github.com/gobwas/ws v1.4.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
+)
+
+replace example.com/wswalk/testkit => ../testkit

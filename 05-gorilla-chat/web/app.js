@@ -1,1 +1,207 @@
-/* placeholder */
+// Chapter 05's chat page. Plain JavaScript, no build step.
+//
+// One WebSocket to /ws. Every frame from the server is one JSON event:
+// {"type":"message"|"online"|"offline"|"error", "id", "client_id",
+//  "username", "body", "time", "members", "count"}.
+// Every frame to the server is {"body":"..."}.
+//
+// Everything a person typed is put on the page with textContent, never
+// innerHTML: a body of "<script>" shows as those eight characters.
+"use strict";
+
+const log = document.getElementById("log");
+const state = document.getElementById("state");
+const members = document.getElementById("members");
+const count = document.getElementById("count");
+const frames = document.getElementById("frames");
+const sendForm = document.getElementById("send");
+const body = document.getElementById("body");
+const sendButton = document.getElementById("send-button");
+const loginForm = document.getElementById("login");
+const loginName = document.getElementById("login-name");
+
+let socket = null;
+let lastId = null;      // the newest message shown, as a BigInt: ?since= on reconnect
+let attempt = 0;        // reconnects since the last open, for the backoff
+let retryTimer = null;
+
+// connect opens the room, asking only for what came after lastId, so a
+// reconnect neither misses a message nor shows one twice.
+function connect() {
+  clearTimeout(retryTimer);
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  let url = scheme + "//" + location.host + "/ws";
+  if (lastId !== null) url += "?since=" + lastId;
+  setState("connecting", attempt ? "reconnecting…" : "connecting…");
+  const ws = new WebSocket(url);
+  socket = ws;
+  ws.onopen = () => {
+    if (ws !== socket) return;
+    attempt = 0;
+    setState("open", "connected");
+    body.disabled = false;
+    sendButton.disabled = false;
+  };
+  ws.onmessage = (m) => {
+    if (ws !== socket) return;
+    showFrame("in", m.data);
+    let e;
+    try { e = JSON.parse(m.data); } catch { return; }
+    handle(e);
+  };
+  ws.onclose = (c) => {
+    if (ws !== socket) return; // replaced on purpose (new name)
+    body.disabled = true;
+    sendButton.disabled = true;
+    retry(c.code);
+  };
+}
+
+// retry waits 0.5 s, 1 s, 2 s, ... up to 15 s, with some jitter so a
+// class of laptops does not come back in one burst after a restart.
+function retry(code) {
+  const base = Math.min(15000, 500 * 2 ** attempt);
+  const wait = Math.round(base * (0.75 + Math.random() / 2));
+  attempt++;
+  setState("closed", "disconnected (" + code + "), retrying in " + (wait / 1000).toFixed(1) + " s");
+  retryTimer = setTimeout(connect, wait);
+}
+
+function setState(kind, text) {
+  state.className = "state " + kind;
+  state.textContent = text;
+}
+
+function handle(e) {
+  switch (e.type) {
+    case "message": {
+      const id = BigInt(e.id);
+      if (lastId !== null && id <= lastId) return; // already shown
+      lastId = id;
+      addLine("message", e.username, e.body, e.time);
+      break;
+    }
+    case "online":
+    case "offline":
+      addLine("presence", "", e.username + (e.type === "online" ? " joined" : " left"), e.time);
+      showMembers(e);
+      break;
+    case "error":
+      addLine("error", "", e.body, e.time);
+      break;
+  }
+}
+
+function addLine(kind, who, text, time) {
+  const li = document.createElement("li");
+  li.className = kind;
+  const when = document.createElement("span");
+  when.className = "when";
+  when.textContent = time ? new Date(time).toLocaleTimeString() : "";
+  li.append(when);
+  if (who) {
+    const name = document.createElement("span");
+    name.className = "who";
+    name.textContent = who;
+    li.append(name);
+  }
+  const span = document.createElement("span");
+  span.className = "body";
+  span.textContent = text;
+  li.append(span);
+  const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+  log.append(li);
+  if (atBottom) log.scrollTop = log.scrollHeight;
+}
+
+// showMembers draws the list from an online or offline event, which
+// carries the whole room after the change (the list is left out of big
+// rooms; the count is always there).
+function showMembers(e) {
+  count.textContent = String(e.count || 0);
+  members.replaceChildren();
+  for (const m of e.members || []) {
+    const li = document.createElement("li");
+    li.textContent = m.username;
+    li.title = m.client_id;
+    members.append(li);
+  }
+}
+
+// showFrame keeps the last 20 frames, newest first, with their size on
+// the wire's payload (UTF-8 bytes, before any compression).
+const utf8 = new TextEncoder();
+function showFrame(dir, data) {
+  const li = document.createElement("li");
+  const arrow = document.createElement("span");
+  arrow.className = "dir " + dir;
+  arrow.textContent = dir === "in" ? "↓" : "↑";
+  const size = document.createElement("span");
+  size.className = "size";
+  size.textContent = String(utf8.encode(data).length);
+  const text = document.createElement("span");
+  text.className = "text";
+  text.textContent = data;
+  text.title = data;
+  li.append(arrow, size, text);
+  frames.prepend(li);
+  while (frames.children.length > 20) frames.lastChild.remove();
+}
+
+function send() {
+  const text = body.value.trim();
+  if (!text || !socket || socket.readyState !== WebSocket.OPEN) return;
+  const data = JSON.stringify({ body: text });
+  socket.send(data);
+  showFrame("out", data);
+  body.value = "";
+}
+
+sendForm.addEventListener("submit", (ev) => { ev.preventDefault(); send(); });
+body.addEventListener("keydown", (ev) => {
+  // Enter sends; Shift+Enter is a new line (and so is Enter while an
+  // input method is composing a character).
+  if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) {
+    ev.preventDefault();
+    send();
+  }
+});
+
+// The login form sets the signed username cookie, then reconnects so the
+// room knows the new name. The cookie is HttpOnly: GET /login says who we are.
+loginForm.addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const res = await fetch("/login", {
+    method: "POST",
+    headers: { "Accept": "application/json" },
+    body: new URLSearchParams(new FormData(loginForm)),
+  });
+  if (!res.ok) {
+    addLine("error", "", "could not set the name: HTTP " + res.status, "");
+    return;
+  }
+  const who = await res.json();
+  loginName.value = who.username;
+  const old = socket;
+  attempt = 0;
+  connect();
+  if (old) old.close(1000, "new name");
+});
+
+// Leaving the page (or its going into the back/forward cache) leaves the
+// room at once, rather than when the server's ping deadline notices; coming
+// back from that cache reconnects.
+window.addEventListener("pagehide", () => {
+  clearTimeout(retryTimer);
+  const old = socket;
+  socket = null;
+  if (old) old.close(1000, "page closed");
+});
+window.addEventListener("pageshow", (ev) => { if (ev.persisted) connect(); });
+
+fetch("/login", { headers: { "Accept": "application/json" } })
+  .then((r) => r.json())
+  .then((who) => { if (who.username && !loginName.value) loginName.value = who.username; })
+  .catch(() => {});
+
+connect();
