@@ -29,7 +29,7 @@ func framingCases(tg Target) []testCase {
 		big := min(16<<20, tg.MaxMessage)
 		pb := payload(big)
 		cs = append(cs, testCase{fmt.Sprintf("1.%d.x1", g+1), kind + "_" + sizeName(big), func(s *session) {
-			s.timeout = 20e9
+			s.timeout = largeTimeout
 			s.send(mk(pb))
 			s.expect(ev(pb))
 		}})

@@ -17,7 +17,7 @@ func mixCases(Target) []testCase {
 	var cs []testCase
 	for i, seed := range []uint64{1, 2, 3} {
 		cs = append(cs, testCase{fmt.Sprintf("x.5.%d", i+1), fmt.Sprintf("random_fragments_and_control_frames_seed_%d", seed), func(s *session) {
-			s.timeout = 10e9
+			s.timeout = largeTimeout
 			fs, want := randomStream(rand.New(rand.NewPCG(seed, 6455)), 200)
 			r := rand.New(rand.NewPCG(seed, 1))
 			b := frames(fs...)

@@ -25,7 +25,7 @@ func volumeCases(tg Target) []testCase {
 			}
 			p := payload(n)
 			cs = append(cs, testCase{fmt.Sprintf("9.%d.%d", g+1, i+1), kind + "_" + sizeName(n), func(s *session) {
-				s.timeout = 10e9
+				s.timeout = largeTimeout
 				s.send(mk(p))
 				s.expect(ev(p))
 			}})
@@ -34,7 +34,7 @@ func volumeCases(tg Target) []testCase {
 		msg := payload(min(1<<20, tg.MaxMessage))
 		for i, frag := range []int{64, 1 << 10, 64 << 10} {
 			cs = append(cs, testCase{fmt.Sprintf("9.%d.%d", g+3, i+1), kind + "_" + sizeName(len(msg)) + "_in_fragments_of_" + sizeName(frag), func(s *session) {
-				s.timeout = 10e9
+				s.timeout = largeTimeout
 				var fs []frame
 				for at := 0; at < len(msg); at += frag {
 					f := mkCont(msg[at:min(at+frag, len(msg))])
@@ -54,7 +54,7 @@ func volumeCases(tg Target) []testCase {
 		// and payloads in every read.
 		for i, chop := range []int{1 << 10, 64 << 10} {
 			cs = append(cs, testCase{fmt.Sprintf("9.%d.%d", g+5, i+1), kind + "_" + sizeName(len(msg)) + "_in_chops_of_" + sizeName(chop), func(s *session) {
-				s.timeout = 10e9
+				s.timeout = largeTimeout
 				s.sendChopped(chop, mk(msg))
 				s.expect(ev(msg))
 			}})
@@ -63,7 +63,7 @@ func volumeCases(tg Target) []testCase {
 		for i, n := range []int{0, 16, 1024} {
 			p := payload(n)
 			cs = append(cs, testCase{fmt.Sprintf("9.%d.%d", g+7, i+1), fmt.Sprintf("1000_%s_messages_of_%d", kind, n), func(s *session) {
-				s.timeout = 10e9
+				s.timeout = largeTimeout
 				fs := make([]frame, 1000)
 				for j := range fs {
 					fs[j] = mk(p)
@@ -74,7 +74,7 @@ func volumeCases(tg Target) []testCase {
 		}
 	}
 	cs = append(cs, testCase{"9.x1", "2000_pings_and_messages_interleaved", func(s *session) {
-		s.timeout = 10e9
+		s.timeout = largeTimeout
 		var fs []frame
 		var want []event
 		for j := range 1000 {
@@ -156,7 +156,7 @@ func maskingCases(tg Target) []testCase {
 			s.expectClose(1002, 1009)
 		}},
 		{"x.4.1", "server_closes_tcp_when_its_close_is_not_answered", func(s *session) {
-			s.timeout = 10e9 // the server may wait a while for the answer
+			s.timeout = largeTimeout // the server may wait a while for the answer
 			s.send(text("Hello").withRSV(1))
 			s.expectCloseUnanswered(1002)
 		}},
@@ -168,7 +168,7 @@ func maskingCases(tg Target) []testCase {
 			s.expectClose(1000)
 		}},
 		{"x.3.1", "text_over_the_limit_fails_1009", func(s *session) {
-			s.timeout = 20e9
+			s.timeout = largeTimeout
 			s.sendPieces(longFrame(true, opText, over)...)
 			s.expectClose(1009)
 		}},
@@ -181,7 +181,7 @@ func maskingCases(tg Target) []testCase {
 			s.expectClose(1009)
 		}},
 		{"x.3.2", "fragments_adding_up_over_the_limit_fail_1009", func(s *session) {
-			s.timeout = 20e9
+			s.timeout = largeTimeout
 			s.sendPieces(append(longFrame(false, opBinary, half), longFrame(true, opCont, half)...)...)
 			s.expectClose(1009)
 		}},

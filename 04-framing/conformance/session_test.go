@@ -67,7 +67,7 @@ type session struct {
 	closed    bool                             // the closing handshake is over
 	sentClose bool                             // the suite has sent a close frame
 
-	writes chan [][]byte // batches for the writer goroutine, each []byte one Write
+	writes chan []write // batches for the writer goroutine
 	wdone  chan struct{}
 	wmu    sync.Mutex
 	werr   error // the first write error
@@ -75,6 +75,16 @@ type session struct {
 	msgOp byte   // the opcode of the message being reassembled, 0 if none
 	msg   []byte // its fragments so far
 }
+
+// write is one Write on the connection, or with shut a half-close.
+type write struct {
+	b    []byte
+	shut bool
+}
+
+// largeTimeout is the read timeout of cases that move megabytes, which
+// take a while under the race detector on a busy machine.
+const largeTimeout = 20 * time.Second
 
 // writeTimeout bounds each write, so that a server that stops reading
 // cannot hang a case.
@@ -89,7 +99,7 @@ func newSession(t testing.TB, tg Target) (*session, error) {
 		t: t, target: tg, nc: nc, br: br,
 		timeout: 3 * time.Second,
 		errorf:  t.Errorf,
-		writes:  make(chan [][]byte, 16),
+		writes:  make(chan []write, 16),
 		wdone:   make(chan struct{}),
 	}
 	// Writes run on their own goroutine: a case may send megabytes that the
@@ -102,16 +112,16 @@ func newSession(t testing.TB, tg Target) (*session, error) {
 func (s *session) writer() {
 	defer close(s.wdone)
 	for batch := range s.writes {
-		for _, b := range batch {
+		for _, w := range batch {
 			if s.writeErr() != nil {
 				break // the connection is gone; keep draining the queue
 			}
-			if b == nil { // shutdownWrite's marker
+			if w.shut {
 				s.nc.(*net.TCPConn).CloseWrite()
 				continue
 			}
 			s.nc.SetWriteDeadline(time.Now().Add(writeTimeout))
-			if _, err := s.nc.Write(b); err != nil {
+			if _, err := s.nc.Write(w.b); err != nil {
 				s.wmu.Lock()
 				s.werr = err
 				s.wmu.Unlock()
@@ -156,38 +166,37 @@ func (s *session) noteClose(fs []frame) {
 	}
 }
 
-// sendRaw writes b as it is.
-func (s *session) sendRaw(b ...[]byte) {
-	if !s.failed {
-		s.writes <- [][]byte{slices.Concat(b...)}
-	}
-}
+// sendRaw writes b as it is, in one write.
+func (s *session) sendRaw(b []byte) { s.sendPieces(b) }
 
 // shutdownWrite half-closes the connection after what was sent so far:
 // the server reads end of stream, but can still write.
 func (s *session) shutdownWrite() {
 	if !s.failed {
-		s.writes <- [][]byte{nil}
+		s.writes <- []write{{shut: true}}
 	}
 }
 
 // sendPieces writes each piece with its own write.
 func (s *session) sendPieces(pieces ...[]byte) {
-	if !s.failed {
-		s.writes <- pieces
+	if s.failed {
+		return
 	}
+	batch := make([]write, len(pieces))
+	for i, p := range pieces {
+		batch[i] = write{b: p}
+	}
+	s.writes <- batch
 }
 
 // sendEach writes each frame with its own write.
 func (s *session) sendEach(fs ...frame) {
 	s.noteClose(fs)
-	batch := make([][]byte, len(fs))
+	pieces := make([][]byte, len(fs))
 	for i, f := range fs {
-		batch[i] = f.wire()
+		pieces[i] = f.wire()
 	}
-	if !s.failed {
-		s.writes <- batch
-	}
+	s.sendPieces(pieces...)
 }
 
 // sendChopped writes the frames' bytes in writes of at most n bytes, so
@@ -196,15 +205,13 @@ func (s *session) sendEach(fs ...frame) {
 func (s *session) sendChopped(n int, fs ...frame) {
 	s.noteClose(fs)
 	b := frames(fs...)
-	var batch [][]byte
+	var pieces [][]byte
 	for len(b) > 0 {
 		k := min(n, len(b))
-		batch = append(batch, b[:k])
+		pieces = append(pieces, b[:k])
 		b = b[k:]
 	}
-	if !s.failed {
-		s.writes <- batch
-	}
+	s.sendPieces(pieces...)
 }
 
 // expect reads len(want) events and compares them with want.
