@@ -186,7 +186,7 @@ func TestShutdownSendsGoingAway(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := New(Config{Logf: func(string, ...any) {}})
+	srv := New(Config{CloseWait: 200 * time.Millisecond, Logf: func(string, ...any) {}})
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	c := dialGorilla(t, ln.Addr().String(), nil)

@@ -183,9 +183,10 @@ func (c *Conn) ReadMessage() (frame.Opcode, []byte, error) {
 			// §5.5.1: answer with a close frame, "typically echoing the
 			// status code it received". An empty close is answered empty.
 			c.sendClose(code, "")
-			// Both close frames have now crossed: the peer may send
-			// nothing more, so TCP can close at once (§7.1.1, §7.1.2).
-			c.CloseNow()
+			// Both close frames have crossed; the peer may send nothing
+			// more, but a careless one might have, and closing on unread
+			// bytes would reset the connection and could lose our answer.
+			c.finish()
 			c.readErr = &CloseError{Code: code, Reason: reason}
 			return 0, nil, c.readErr
 		}
