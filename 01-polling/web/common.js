@@ -49,8 +49,11 @@ export class Page {
     this.empty = 0;
     this.errors = 0;
     this.received = 0;
-    this.delays = [];      // ms, one per message that arrived while the page was open
-    this.caughtUp = false; // false until the first answer, which is the backlog
+    this.delays = []; // ms, one per message stored while the page was open
+    // Messages stored before this moment are the backlog: the page fetches
+    // them on its first request, and their "delay" would only say how long
+    // ago they were written. (The delay itself compares the two clocks too.)
+    this.openedAt = Date.now();
   }
 
   // asking counts one request about to be made and returns its URL.
@@ -69,10 +72,10 @@ export class Page {
       if (m.id <= this.since) continue; // seen already
       this.since = m.id;
       this.received++;
-      if (this.caughtUp) this.delays.push(arrived - serverTime(m.time));
+      const stored = serverTime(m.time);
+      if (stored >= this.openedAt) this.delays.push(arrived - stored);
       show(m);
     }
-    this.caughtUp = true;
     this.state("up to date", "ok");
     this.render();
   }
