@@ -70,6 +70,12 @@ func TestPageShowsThreePanes(t *testing.T) {
 		t.Errorf("WebSocket pane shows %s requests, want 2 (one upgrade per client); all: %v", requests["ws"], requests)
 	}
 
+	// What a browser's question costs, for the README: far more header
+	// bytes than Go's client sends.
+	short := d.Stats().Techniques["short"]
+	t.Logf("Chromium's short polls: %d requests, %d bytes up, %d per request; %d bytes down, %d per answer",
+		short.Requests, short.BytesIn, short.BytesIn/max(1, short.Requests), short.BytesOut, short.BytesOut/max(1, short.Requests))
+
 	const typed = "<b>hello</b> from the send box"
 	browser.Run(t, ctx, "send a message",
 		chromedp.SendKeys("#body", typed, chromedp.ByQuery),
