@@ -68,18 +68,21 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ReadHeaderTimeout: 10 * time.Second, // a client that never finishes its headers is dropped
 		IdleTimeout:       2 * time.Minute,
 	}
+	clockCtx, stopClock := context.WithCancel(ctx)
+	defer stopClock()
 	clockDone := make(chan struct{})
 	go func() {
 		defer close(clockDone)
 		if s.Tick > 0 {
-			Clock(ctx, s.Store, s.Tick, time.Now)
+			Clock(clockCtx, s.Store, s.Tick, time.Now)
 		}
 	}()
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(counted) }()
 	select {
-	case err := <-served:
+	case err := <-served: // the listener failed
+		stopClock()
 		<-clockDone
 		return err
 	case <-ctx.Done():
@@ -109,13 +112,18 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 // What is cut is at most a request still on its way in, as late as one
 // that finds the listener closed.
 type spareConns struct {
-	mu    sync.Mutex
-	conns map[net.Conn]struct{}
+	mu       sync.Mutex
+	conns    map[net.Conn]struct{}
+	stopping bool // after closeAll, a connection accepted late is closed at once
 }
 
 func (s *spareConns) track(c net.Conn, state http.ConnState) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if state == http.StateNew && s.stopping {
+		c.Close()
+		return
+	}
 	if state == http.StateNew {
 		if s.conns == nil {
 			s.conns = map[net.Conn]struct{}{}
@@ -129,6 +137,7 @@ func (s *spareConns) track(c net.Conn, state http.ConnState) {
 func (s *spareConns) closeAll() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.stopping = true
 	for c := range s.conns {
 		c.Close()
 	}

@@ -262,3 +262,24 @@ func TestShutdownClosesSpareConnections(t *testing.T) {
 		t.Errorf("the spare connection is still open (read %d bytes)", n)
 	}
 }
+
+// TestServeReportsListenerFailure: when the listener fails, Serve stops the
+// clock and returns the error instead of hanging.
+func TestServeReportsListenerFailure(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln.Close() // Accept fails at once
+	srv := &Server{API: http.NotFoundHandler(), Store: poll.NewLog(), Pages: testPages, Tick: time.Hour}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(context.Background(), ln) }()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Fatal("Serve on a closed listener returned nil")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve hung after its listener failed")
+	}
+}
