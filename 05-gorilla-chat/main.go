@@ -77,10 +77,16 @@ func main() {
 	slog.Info("shutting down: closing every connection with 1001")
 	ctx, cancel := context.WithTimeout(context.Background(), 900*time.Millisecond)
 	defer cancel()
-	srv.Shutdown(ctx) // stop accepting; hijacked WebSockets are ours to close
+	// Both at once, within the second: the http.Server stops accepting and
+	// waits for plain requests (a long poll of /compare may take all of
+	// it); the room closes the WebSockets, which the http.Server no longer
+	// tracks once they are upgraded.
+	httpDone := make(chan struct{})
+	go func() { srv.Shutdown(ctx); close(httpDone) }()
 	if err := room.Shutdown(ctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		slog.Warn("shutdown", "err", err)
 	}
+	<-httpDone
 }
 
 func splitList(s string) []string {
