@@ -66,7 +66,7 @@ func (b *logBuffer) String() string {
 func open(t testing.TB, url, room string, keep int, logs *logBuffer) *Room {
 	t.Helper()
 	o := Options{URL: url, Room: room, Keep: keep,
-		RetryMin: 20 * time.Millisecond, RetryMax: 200 * time.Millisecond, Timeout: 500 * time.Millisecond}
+		RetryMin: 20 * time.Millisecond, RetryMax: 200 * time.Millisecond, Timeout: 2 * time.Second}
 	o.Logger = log.New(io.Discard, "", 0)
 	if logs != nil {
 		o.Logger = log.New(logs, "", 0)

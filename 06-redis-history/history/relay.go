@@ -26,7 +26,8 @@ type envelope struct {
 
 // memberEntry is one server's field in <room>:members.
 type memberEntry struct {
-	Seen    int64         `json:"seen"` // unix seconds of the last refresh
+	Seen    int64         `json:"seen"`          // unix seconds of the last refresh
+	Hub     string        `json:"hub,omitempty"` // the chat.Server's ID, its clients' prefix
 	Members []chat.Member `json:"members"`
 }
 
@@ -59,6 +60,13 @@ func (r *Room) Publish(ctx context.Context, e chat.Event) error {
 	if presence {
 		r.localMembers = slices.Clone(e.Members)
 	}
+	if e.Type == chat.TypeMembers {
+		// The hub announces itself with its ID: remembered, so that after
+		// a reconnect this Room can speak for it (see refresh).
+		r.hubID = e.ClientID
+		r.localMembers = slices.Clone(e.Members)
+	}
+	hub := r.hubID
 	r.mu.Unlock()
 
 	data, err := json.Marshal(envelope{Server: r.server, Event: &e})
@@ -70,7 +78,7 @@ func (r *Room) Publish(ctx context.Context, e chat.Event) error {
 	if !presence {
 		err = r.rdb.Publish(ctx, r.keys.Channel, data).Err()
 	} else {
-		entry, _ := json.Marshal(memberEntry{Seen: time.Now().Unix(), Members: e.Members})
+		entry, _ := json.Marshal(memberEntry{Seen: time.Now().Unix(), Hub: hub, Members: e.Members})
 		_, err = r.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 			p.HSet(ctx, r.keys.Members, r.server, entry)
 			p.Publish(ctx, r.keys.Channel, data)
@@ -133,7 +141,7 @@ func (r *Room) subscribeOnce(ctx context.Context, deliver func(chat.Event), lost
 	if err := r.catchUp(ctx, deliver); err != nil {
 		return false, err
 	}
-	r.refresh(ctx, true)
+	r.refresh(ctx, deliver)
 	r.setLink(true, true)
 	defer r.setLink(true, false)
 	if !lost.IsZero() {
@@ -146,7 +154,7 @@ func (r *Room) subscribeOnce(ctx context.Context, deliver func(chat.Event), lost
 			return true, ctx.Err()
 		}
 		if time.Since(refreshed) > refreshEvery {
-			r.refresh(ctx, false)
+			r.refresh(ctx, nil)
 			refreshed = time.Now()
 		}
 		if err != nil {
@@ -234,6 +242,9 @@ func (r *Room) receive(payload string, deliver func(chat.Event)) {
 	case chat.TypeOnline, chat.TypeOffline:
 		r.members[env.Server] = e.Members
 		e.Members = r.allMembers()
+	case chat.TypeMembers:
+		r.members[env.Server] = e.Members
+		r.hubs[env.Server] = e.ClientID
 	}
 	r.mu.Unlock()
 	deliver(e)
@@ -249,40 +260,62 @@ func (r *Room) setLink(subscribing, linked bool) {
 	r.subscribing, r.linked = subscribing, linked
 }
 
-// refresh reads every server's members (when load) and writes this
-// server's entry, dropping the entries of servers that stopped refreshing.
-// After a reconnect it also announces this server's members on the channel.
-func (r *Room) refresh(ctx context.Context, load bool) {
+// refresh writes this server's entry in <room>:members. With deliver (on
+// every subscribe, first or after a reconnect) it also reads every
+// server's entry, drops those that stopped refreshing, tells this server's
+// hub the members of every other server (what it heard before may have
+// changed while the channel was down), and announces this server's members
+// on the channel for the others.
+func (r *Room) refresh(ctx context.Context, deliver func(chat.Event)) {
 	ctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
 	r.mu.Lock()
-	mine := slices.Clone(r.localMembers)
+	mine, hub := slices.Clone(r.localMembers), r.hubID
 	r.mu.Unlock()
-	entry, _ := json.Marshal(memberEntry{Seen: time.Now().Unix(), Members: mine})
+	entry, _ := json.Marshal(memberEntry{Seen: time.Now().Unix(), Hub: hub, Members: mine})
 	if err := r.rdb.HSet(ctx, r.keys.Members, r.server, entry).Err(); err != nil {
 		return // the receive loop will notice the lost connection
 	}
-	if !load {
+	if deliver == nil {
 		return
 	}
 	all, err := r.rdb.HGetAll(ctx, r.keys.Members).Result()
 	if err != nil {
 		return
 	}
-	fresh := map[string][]chat.Member{}
+	fresh, hubs := map[string][]chat.Member{}, map[string]string{}
 	for server, v := range all {
 		var m memberEntry
 		if json.Unmarshal([]byte(v), &m) != nil || time.Since(time.Unix(m.Seen, 0)) > staleAfter {
 			r.rdb.HDel(ctx, r.keys.Members, server)
 			continue
 		}
-		fresh[server] = m.Members
+		fresh[server], hubs[server] = m.Members, m.Hub
 	}
 	fresh[r.server] = mine
+	now := time.Now().UTC()
+	var tell []chat.Event
 	r.mu.Lock()
-	r.members = fresh
+	for server, h := range r.hubs { // gone while we were away: their part is empty now
+		if _, ok := fresh[server]; !ok && h != "" && h != hub {
+			tell = append(tell, chat.Event{Type: chat.TypeMembers, ClientID: h, Time: now})
+		}
+	}
+	for server, h := range hubs {
+		if server != r.server && h != "" {
+			tell = append(tell, chat.Event{Type: chat.TypeMembers, ClientID: h, Time: now, Members: fresh[server]})
+		}
+	}
+	r.members, r.hubs = fresh, hubs
 	r.mu.Unlock()
-	data, _ := json.Marshal(envelope{Server: r.server, Members: mine})
+	for _, e := range tell {
+		deliver(e)
+	}
+	env := envelope{Server: r.server, Members: mine}
+	if hub != "" {
+		env = envelope{Server: r.server, Event: &chat.Event{Type: chat.TypeMembers, ClientID: hub, Time: now, Members: mine}}
+	}
+	data, _ := json.Marshal(env)
 	r.rdb.Publish(ctx, r.keys.Channel, data)
 }
 

@@ -61,6 +61,8 @@ type Room struct {
 	flushedOwn    map[int64]bool           // IDs written by the flusher: clients here had them
 	lastDelivered int64                    // highest message ID handed to Subscribe's deliver
 	members       map[string][]chat.Member // server ID -> its members, as last heard
+	hubs          map[string]string        // server ID -> its hub's ID (chat.Server.ID)
+	hubID         string                   // our hub's ID, from its members events
 	localMembers  []chat.Member            // this server's members, as last published
 	subscribing   bool                     // Subscribe is running
 	linked        bool                     // and its channel is up
@@ -90,6 +92,7 @@ func Open(ctx context.Context, o Options) (*Room, error) {
 		published:  map[string]bool{},
 		flushedOwn: map[int64]bool{},
 		members:    map[string][]chat.Member{},
+		hubs:       map[string]string{},
 		done:       make(chan struct{}),
 	}
 	if r.keep <= 0 {

@@ -61,6 +61,11 @@ func TestTwoHubsOneRoom(t *testing.T) {
 		t.Errorf("history replayed on b (-want +got):\n%s", diff)
 	}
 
+	for joined := map[string]bool{}; !joined["carol"] || !joined["dave"]; {
+		if e := ann.next(); e.Type == chat.TypeOnline {
+			joined[e.Username] = true
+		}
+	}
 	bob.conn.Close()
 	left := ann.waitFor(func(e chat.Event) bool { return e.Type == chat.TypeOffline && e.Username == "bob" })
 	if diff := cmp.Diff([]string{"ann", "carol", "dave"}, names(left.Members)); diff != "" {
@@ -196,4 +201,38 @@ func TestHubsThroughRedisOutage(t *testing.T) {
 	eventually(t, 5*time.Second, "goroutines back to where they were", func() bool {
 		return runtime.NumGoroutine() <= goroutines
 	})
+}
+
+// People who leave or join one server while Redis is away are missed by
+// the other server's hub; once Redis is back each server tells the others
+// who it has, so the member lists are right again without anyone having
+// to join or leave first.
+func TestMembersAfterOutage(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	a, b := startNode(t, srv.URL(), "lobby", 100, nil), startNode(t, srv.URL(), "lobby", 100, nil)
+	ann, _ := a.join(t, "ann")
+	bob, _ := b.join(t, "bob")
+	ann.waitFor(func(e chat.Event) bool { return e.Type == chat.TypeOnline && e.Username == "bob" })
+
+	srv.Stop()
+	eventually(t, 10*time.Second, "both see the channel down", func() bool {
+		return a.status(t).Degraded && b.status(t).Degraded
+	})
+	bob.conn.Close()
+	carol, _ := b.join(t, "carol") // b alone: its own online event, locally
+	srv.Restart()
+	eventually(t, 10*time.Second, "both channels back", func() bool {
+		return !a.status(t).Degraded && !b.status(t).Degraded
+	})
+	// b announced its members on reconnecting, before dave's online event
+	// in the channel's one order, or a read them from <room>:members.
+	_, daveOnline := a.join(t, "dave")
+	if diff := cmp.Diff([]string{"ann", "carol", "dave"}, names(daveOnline.Members)); diff != "" {
+		t.Errorf("members dave sees on joining a after the outage (-want +got):\n%s", diff)
+	}
+	seen := carol.waitFor(func(e chat.Event) bool { return e.Type == chat.TypeOnline && e.Username == "dave" })
+	if diff := cmp.Diff([]string{"ann", "carol", "dave"}, names(seen.Members)); diff != "" {
+		t.Errorf("members carol (on b) sees when dave joins a (-want +got):\n%s", diff)
+	}
 }
