@@ -22,7 +22,7 @@ require (
 )
 
 require (
-	github.com/chromedp/cdproto v0.0.0-20260714215040-dc233986426f // indirect
+	example.com/wswalk/03-raw-handshake v0.0.0 // indirect
 	github.com/chromedp/sysutil v1.1.0 // indirect
 	github.com/go-json-experiment/json v0.0.0-20260623181947-01eb4420fa68 // indirect
 	github.com/gobwas/httphead v0.1.0 // indirect
@@ -32,3 +32,12 @@ require (
 )
 
 replace example.com/wswalk/testkit => ../testkit
+
+require (
+	example.com/wswalk/04-framing v0.0.0
+	github.com/chromedp/cdproto v0.0.0-20260714215040-dc233986426f
+)
+
+replace example.com/wswalk/04-framing => ../04-framing
+
+replace example.com/wswalk/03-raw-handshake => ../03-raw-handshake
