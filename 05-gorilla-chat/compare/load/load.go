@@ -9,8 +9,10 @@
 //
 //	for each technique:
 //	  read the server's counters ─ start C clients ─ send N messages at R/s
-//	  ─ wait for every client to have all N ─ stop the clients
-//	  ─ read the counters again: the difference is the technique's cost
+//	  ─ wait for every client to have all N ─ quiet the clients (no new
+//	  request, none cut short) ─ read the counters again once they agree
+//	  with the clients' own: the difference is the technique's cost
+//	  ─ drop the clients
 package load
 
 import (
