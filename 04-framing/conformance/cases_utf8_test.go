@@ -220,9 +220,9 @@ func utf8Cases(Target) []testCase {
 		cut := head + len(kosme) + 3
 		s.sendRaw(w[:cut])
 		if s.readable(s.timeout / 3) {
-			s.t.Logf("failed inside the frame (strict)")
+			s.logf("failed inside the frame (strict)")
 		} else {
-			s.t.Logf("did not fail inside the frame: sending the rest (non-strict)")
+			s.logf("did not fail inside the frame: sending the rest (non-strict)")
 			s.sendRaw(w[cut:])
 		}
 		s.expectClose(1007)

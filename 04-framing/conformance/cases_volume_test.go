@@ -130,24 +130,24 @@ func maskingCases(tg Target) []testCase {
 		}},
 		{"x.2.1", "text_5_bytes_with_16_bit_length", func(s *session) {
 			s.send(text("Hello").lengthForm(16))
-			s.t.Logf("server: %s", s.expectEchoOrClose(textEv("Hello"), 1002))
+			s.logf("server: %s", s.expectEchoOrClose(textEv("Hello"), 1002))
 		}},
 		{"x.2.2", "text_5_bytes_with_64_bit_length", func(s *session) {
 			s.send(text("Hello").lengthForm(64))
-			s.t.Logf("server: %s", s.expectEchoOrClose(textEv("Hello"), 1002))
+			s.logf("server: %s", s.expectEchoOrClose(textEv("Hello"), 1002))
 		}},
 		{"x.2.3", "text_300_bytes_with_64_bit_length", func(s *session) {
 			p := asciiPayload(300)
 			s.send(textBytes(p).lengthForm(64))
-			s.t.Logf("server: %s", s.expectEchoOrClose(textEvBytes(p), 1002))
+			s.logf("server: %s", s.expectEchoOrClose(textEvBytes(p), 1002))
 		}},
 		{"x.2.4", "ping_with_16_bit_length", func(s *session) {
 			s.send(ping("Hello").lengthForm(16))
-			s.t.Logf("server: %s", s.expectEchoOrClose(pongEv("Hello"), 1002))
+			s.logf("server: %s", s.expectEchoOrClose(pongEv("Hello"), 1002))
 		}},
 		{"x.2.6", "ping_with_64_bit_length", func(s *session) {
 			s.send(ping("Hello").lengthForm(64))
-			s.t.Logf("server: %s", s.expectEchoOrClose(pongEv("Hello"), 1002))
+			s.logf("server: %s", s.expectEchoOrClose(pongEv("Hello"), 1002))
 		}},
 		{"x.2.5", "64_bit_length_with_top_bit_set", func(s *session) {
 			w := text("Hello").lengthForm(64).wire()

@@ -73,15 +73,19 @@ func Run(t *testing.T, tg Target) {
 func runCase(t *testing.T, tg Target, c testCase) {
 	why, deviates := tg.Deviations[c.id]
 	if !deviates {
-		s, err := newSession(t, tg)
+		s, err := newSession(t.Logf, tg)
 		if err != nil {
 			t.Fatalf("%s: %v", tg.Name, err)
 		}
+		s.errorf = t.Errorf
 		c.run(s)
 		s.finish()
 		return
 	}
-	problems := problems(t, tg, c, 300*time.Millisecond)
+	problems, err := problems(tg, c, 300*time.Millisecond, t.Logf)
+	if err != nil {
+		t.Fatalf("%s: %v", tg.Name, err)
+	}
 	if len(problems) == 0 {
 		t.Errorf("%s is listed as deviating on %s (%s) but now follows the RFC: take it off the list", tg.Name, c.id, why)
 		return
@@ -92,10 +96,11 @@ func runCase(t *testing.T, tg Target, c testCase) {
 // problems runs c against tg and returns its failures instead of failing
 // the test, for cases expected to fail. What goes wrong is mostly a
 // missing reaction: timeout, shorter than the suite's, bounds the wait.
-func problems(t *testing.T, tg Target, c testCase, timeout time.Duration) []string {
-	s, err := newSession(t, tg)
+// It may run on any goroutine: it reports through its results and logf.
+func problems(tg Target, c testCase, timeout time.Duration, logf func(string, ...any)) ([]string, error) {
+	s, err := newSession(logf, tg)
 	if err != nil {
-		t.Fatalf("%s: %v", tg.Name, err)
+		return nil, err
 	}
 	var out []string
 	s.errorf = func(format string, args ...any) {
@@ -104,7 +109,7 @@ func problems(t *testing.T, tg Target, c testCase, timeout time.Duration) []stri
 	s.timeout = timeout
 	c.run(s)
 	s.finish()
-	return out
+	return out, nil
 }
 
 // findCase returns the case with the given id, as the suite builds it for tg.

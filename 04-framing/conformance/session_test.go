@@ -12,7 +12,6 @@ import (
 	"slices"
 	"sync"
 	"syscall"
-	"testing"
 	"time"
 	"unicode/utf8"
 
@@ -56,13 +55,13 @@ func repeatEv(e event, n int) []event {
 // obey §5 (unmasked, no RSV bits, shortest lengths, small unfragmented
 // control frames).
 type session struct {
-	t       testing.TB
+	logf    func(format string, args ...any) // the test's log
 	target  Target
 	nc      net.Conn
 	br      *bufio.Reader
 	timeout time.Duration // for each read; a case can lengthen it
 
-	errorf    func(format string, args ...any) // t.Errorf, or a recorder for known deviations
+	errorf    func(format string, args ...any) // t.Errorf, or a recorder of expected failures
 	failed    bool                             // after the first failure the rest of the case is skipped
 	closed    bool                             // the closing handshake is over
 	sentClose bool                             // the suite has sent a close frame
@@ -90,15 +89,16 @@ const largeTimeout = 20 * time.Second
 // cannot hang a case.
 const writeTimeout = 10 * time.Second
 
-func newSession(t testing.TB, tg Target) (*session, error) {
+// newSession connects to tg. Failures go to errorf, which the caller
+// sets: t.Errorf, or a recorder.
+func newSession(logf func(string, ...any), tg Target) (*session, error) {
 	nc, br, err := handshake(tg.Addr, tg.Path, 5*time.Second)
 	if err != nil {
 		return nil, err
 	}
 	s := &session{
-		t: t, target: tg, nc: nc, br: br,
+		logf: logf, target: tg, nc: nc, br: br,
 		timeout: 3 * time.Second,
-		errorf:  t.Errorf,
 		writes:  make(chan []write, 16),
 		wdone:   make(chan struct{}),
 	}
@@ -419,7 +419,7 @@ func (s *session) control(op byte, p []byte) event {
 		s.fail("server sent a close reason that is not UTF-8 (§5.5.1): % x", p[2:])
 	}
 	if len(p) > 2 {
-		s.t.Logf("server closed with %d %q", code, p[2:])
+		s.logf("server closed with %d %q", code, p[2:])
 	}
 	return closeEv(code)
 }
