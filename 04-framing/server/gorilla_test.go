@@ -189,6 +189,13 @@ func TestShutdownSendsGoingAway(t *testing.T) {
 	srv := New(Config{CloseWait: 200 * time.Millisecond, Logf: func(string, ...any) {}})
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
+	// A client that connects and says nothing must not hold Shutdown up
+	// for the handshake deadline.
+	silent, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
 	c := dialGorilla(t, ln.Addr().String(), nil)
 	// A round trip proves the handler is running before Shutdown.
 	if err := c.WriteMessage(websocket.TextMessage, []byte("hi")); err != nil {
@@ -204,6 +211,9 @@ func TestShutdownSendsGoingAway(t *testing.T) {
 	defer cancel()
 	if err := srv.Shutdown(ctx); err != nil {
 		t.Fatalf("Shutdown: %v", err)
+	}
+	if ctx.Err() != nil {
+		t.Errorf("Shutdown took over 5 s")
 	}
 	if err := <-read; !websocket.IsCloseError(err, websocket.CloseGoingAway) {
 		t.Errorf("client saw %v, want close 1001", err)

@@ -147,8 +147,17 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		s.ln.Close()
 	}
 	open := make([]*ws.Conn, 0, len(s.wsConns))
+	upgraded := map[net.Conn]bool{}
 	for c := range s.wsConns {
 		open = append(open, c)
+		upgraded[c.NetConn()] = true
+	}
+	// A connection still in its handshake stops waiting for the request
+	// now rather than at the handshake deadline.
+	for nc := range s.conns {
+		if !upgraded[nc] {
+			nc.SetReadDeadline(time.Now())
+		}
 	}
 	s.mu.Unlock()
 	for _, c := range open {
