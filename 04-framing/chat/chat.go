@@ -22,12 +22,12 @@ import (
 	"example.com/wswalk/04-framing/ws"
 )
 
-// Defaults for the Room fields left zero.
-const (
-	DefaultQueue     = 64
-	DefaultPingEvery = 30 * time.Second
-	maxName          = 32 // runes of a username
-)
+// DefaultQueue is how many events a member may have waiting, unless the
+// Room says otherwise.
+const DefaultQueue = 64
+
+// maxName is the longest username, in runes.
+const maxName = 32
 
 // Event is what the room sends its members, one JSON object per text frame.
 type Event struct {
@@ -40,8 +40,7 @@ type Event struct {
 // Room is one chat room. The zero value is ready to use; Handle is its
 // server.Handler.
 type Room struct {
-	Queue     int           // events a member may have waiting; DefaultQueue if 0
-	PingEvery time.Duration // how often idle members are pinged; DefaultPingEvery if 0
+	Queue int // events a member may have waiting; DefaultQueue if 0
 
 	mu      sync.Mutex
 	members map[*member]struct{}
@@ -69,15 +68,20 @@ func (r *Room) Handle(c *ws.Conn, req *handshake.Request) {
 	done := make(chan struct{})
 	go func() { defer close(done); r.writeLoop(m) }()
 
+	refused := false
 	for {
 		op, msg, err := c.ReadMessage()
 		if err != nil {
 			break
 		}
+		if refused {
+			continue // until the peer's answer to our close ends ReadMessage
+		}
 		if op != frame.OpText {
 			// §7.4.1: 1003 for "a type of data it cannot accept".
 			c.Close(frame.CloseUnsupportedData, "this room takes text only")
-			continue // ReadMessage returns the peer's answer next
+			refused = true
+			continue
 		}
 		body := strings.TrimSpace(string(msg))
 		if body == "" {
@@ -156,19 +160,13 @@ func (r *Room) broadcast(ev Event) {
 }
 
 // writeLoop is the member's only writer of events: it takes them from the
-// queue and writes them (each write bounded by the write deadline), and
-// pings an idle member so that a dead connection is noticed.
+// queue and writes them, each write bounded by the write deadline. (An
+// idle member is pinged by ws.Conn itself, so a dead one is noticed.)
 func (r *Room) writeLoop(m *member) {
-	ping := time.NewTicker(or(r.PingEvery, DefaultPingEvery))
-	defer ping.Stop()
 	for {
 		select {
 		case data := <-m.out:
 			if err := m.conn.WriteMessage(frame.OpText, data); err != nil {
-				return
-			}
-		case <-ping.C:
-			if err := m.conn.Ping(nil); err != nil {
 				return
 			}
 		case <-m.dropped:

@@ -235,6 +235,31 @@ func TestSilentClientTimesOut(t *testing.T) {
 	}
 }
 
+// TestIdleClientPinged: a client silent for ReadTimeout is pinged; one
+// that answers stays, one that stays silent as long again is closed 1001.
+func TestIdleClientPinged(t *testing.T) {
+	t.Parallel()
+	_, addr := start(t, Config{ReadTimeout: 100 * time.Millisecond, CloseWait: 100 * time.Millisecond})
+	c := dialRaw(t, addr, EchoPath)
+	var frames []got
+	g, err := c.readFrame() // the keepalive ping
+	if err != nil {
+		t.Fatal(err)
+	}
+	frames = append(frames, g)
+	c.send(clientFrame(true, frame.OpPong, ""), clientFrame(true, frame.OpText, "still here"))
+	frames = append(frames, c.readAll()...)
+	want := []got{
+		{Op: frame.OpPing, Fin: true},
+		{Op: frame.OpText, Fin: true, Payload: "still here"},
+		{Op: frame.OpPing, Fin: true},
+		closeFrame(frame.CloseGoingAway),
+	}
+	if diff := cmp.Diff(want, frames); diff != "" {
+		t.Errorf("frames from the server (-want +got):\n%s", diff)
+	}
+}
+
 // TestClientThatNeverReads: a client that sends but never reads fills the
 // server's socket buffers; the write deadline frees the server's goroutine
 // and Shutdown still completes.

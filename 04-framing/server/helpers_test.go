@@ -108,31 +108,41 @@ func (c *rawConn) readAll() []got {
 	c.t.Helper()
 	var out []got
 	for {
-		h, err := frame.ReadHeader(c.br)
+		g, err := c.readFrame()
 		if err == io.EOF {
 			return out
 		}
 		if err != nil {
 			c.t.Fatalf("reading the server's frames: %v (so far %v)", err, out)
 		}
-		if h.Masked || h.Rsv() != 0 {
-			c.t.Fatalf("server sent a masked or RSV frame: %+v", h)
-		}
-		p := make([]byte, h.Length)
-		if _, err := io.ReadFull(c.br, p); err != nil {
-			c.t.Fatalf("reading a payload: %v", err)
-		}
-		g := got{Op: h.Opcode, Fin: h.Fin, Payload: string(p)}
-		if h.Opcode == frame.OpClose {
-			code, _, err := frame.ParseClose(p)
-			if err != nil {
-				c.t.Fatalf("server sent a bad close payload % x: %v", p, err)
-			}
-			// The reason is prose for people; the code is the contract.
-			g.Payload, g.Code = "", code
-		}
 		out = append(out, g)
 	}
+}
+
+// readFrame reads one frame from the server and checks what every server
+// frame must be: unmasked, no RSV bits, a close payload that parses.
+func (c *rawConn) readFrame() (got, error) {
+	h, err := frame.ReadHeader(c.br)
+	if err != nil {
+		return got{}, err
+	}
+	if h.Masked || h.Rsv() != 0 {
+		c.t.Fatalf("server sent a masked or RSV frame: %+v", h)
+	}
+	p := make([]byte, h.Length)
+	if _, err := io.ReadFull(c.br, p); err != nil {
+		return got{}, err
+	}
+	g := got{Op: h.Opcode, Fin: h.Fin, Payload: string(p)}
+	if h.Opcode == frame.OpClose {
+		code, _, err := frame.ParseClose(p)
+		if err != nil {
+			c.t.Fatalf("server sent a bad close payload % x: %v", p, err)
+		}
+		// The reason is prose for people; the code is the contract.
+		g.Payload, g.Code = "", code
+	}
+	return g, nil
 }
 
 // closeFrame is the close frame the server should send.

@@ -42,10 +42,11 @@ type Options struct {
 	// frame.DefaultMaxMessage (1 MiB).
 	MaxMessage int64
 
-	// ReadTimeout bounds the wait for each frame: a peer silent for longer
-	// (no data, no ping, no pong) is closed with 1001. It also bounds how
-	// long one frame may take to arrive, so a peer that trickles bytes
-	// cannot hold the connection forever.
+	// ReadTimeout bounds the silences: a peer that sends nothing for that
+	// long is pinged, and one that then stays silent as long again is
+	// closed with 1001. It also bounds how long one frame may take to
+	// arrive once started, so a peer that trickles bytes cannot hold the
+	// connection for ever.
 	ReadTimeout time.Duration
 
 	// WriteTimeout bounds each write: a peer that stops reading is cut
@@ -158,7 +159,11 @@ func (c *Conn) ReadMessage() (frame.Opcode, []byte, error) {
 		return 0, nil, c.readErr
 	}
 	for {
-		c.setReadDeadline()
+		if err := c.awaitFrame(); err != nil {
+			c.readErr = c.fail(err)
+			return 0, nil, c.readErr
+		}
+		c.setReadDeadline() // the frame, once started, gets ReadTimeout to arrive
 		op, p, err := c.rd.Next()
 		if err != nil {
 			c.readErr = c.fail(err)
@@ -190,6 +195,25 @@ func (c *Conn) ReadMessage() (frame.Opcode, []byte, error) {
 			c.readErr = &CloseError{Code: code, Reason: reason}
 			return 0, nil, c.readErr
 		}
+	}
+}
+
+// awaitFrame waits for the first byte of the next frame. A peer silent for
+// ReadTimeout is sent a ping (§5.5.2: a keepalive); a peer that stays silent
+// for another ReadTimeout, not even answering with a pong, is gone.
+func (c *Conn) awaitFrame() error {
+	pinged := false
+	for {
+		c.setReadDeadline()
+		_, err := c.br.Peek(1)
+		var ne net.Error
+		if err == nil || pinged || c.closeBy.Load() != 0 || !errors.As(err, &ne) || !ne.Timeout() {
+			return err
+		}
+		if err := c.Ping(nil); err != nil {
+			return err
+		}
+		pinged = true
 	}
 }
 
