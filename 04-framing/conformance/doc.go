@@ -21,6 +21,7 @@
 // Autobahn has no such case (1.1.x1). Sections:
 //
 //	Section                 RFC 6455                 Autobahn  What is checked
+//	0 handshake             §4.2, §9.1               -         header forms of real clients, offers declined, bad requests -> 4xx
 //	1 framing               §5.2 lengths             1.1, 1.2  text/binary of 0-125, 126, 127, 128, 65535, 65536 bytes, 16 MiB, in chops
 //	2 ping/pong             §5.5, §5.5.2, §5.5.3     2         pong echoes the ping, 125 bytes ok, 126 -> 1002, unsolicited pong ignored
 //	3 reserved bits         §5.2                     3         RSV1-3 without an extension -> 1002

@@ -42,6 +42,7 @@ type section struct {
 
 // sections is the whole suite, in Autobahn's order.
 var sections = []section{
+	{"0_handshake", handshakeCases},
 	{"1_framing", framingCases},
 	{"2_ping_pong", pingPongCases},
 	{"3_reserved_bits", reservedBitsCases},
@@ -98,14 +99,15 @@ func runCase(t *testing.T, tg Target, c testCase) {
 // missing reaction: timeout, shorter than the suite's, bounds the wait.
 // It may run on any goroutine: it reports through its results and logf.
 func problems(tg Target, c testCase, timeout time.Duration, logf func(string, ...any)) ([]string, error) {
+	var out []string
+	record := func(format string, args ...any) {
+		out = append(out, fmt.Sprintf(format, args...))
+	}
 	s, err := newSession(logf, tg)
 	if err != nil {
 		return nil, err
 	}
-	var out []string
-	s.errorf = func(format string, args ...any) {
-		out = append(out, fmt.Sprintf(format, args...))
-	}
+	s.errorf = record
 	s.timeout = timeout
 	c.run(s)
 	s.finish()

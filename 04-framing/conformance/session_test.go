@@ -96,6 +96,11 @@ func newSession(logf func(string, ...any), tg Target) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
+	return sessionOn(nc, br, logf, tg), nil
+}
+
+// sessionOn is a session on a connection whose handshake is done.
+func sessionOn(nc net.Conn, br *bufio.Reader, logf func(string, ...any), tg Target) *session {
 	s := &session{
 		logf: logf, target: tg, nc: nc, br: br,
 		timeout: 3 * time.Second,
@@ -106,7 +111,7 @@ func newSession(logf func(string, ...any), tg Target) (*session, error) {
 	// server echoes while they are still going out, and a reader that only
 	// started after the last write would deadlock both ends.
 	go s.writer()
-	return s, nil
+	return s
 }
 
 func (s *session) writer() {

@@ -130,52 +130,89 @@ func frames(fs ...frame) []byte {
 // acceptGUID is the constant of §1.3 that the server appends to the key.
 const acceptGUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
-// handshake opens a TCP connection to addr and performs the opening
-// handshake of §4.1 for path by hand, offering no extension and no
-// subprotocol. The returned reader may already hold the first frames.
-func handshake(addr, path string, timeout time.Duration) (net.Conn, *bufio.Reader, error) {
-	nc, err := net.DialTimeout("tcp", addr, timeout)
-	if err != nil {
-		return nil, nil, err
-	}
-	nc.SetDeadline(time.Now().Add(timeout))
+// newKey returns a fresh Sec-WebSocket-Key: 16 random bytes in base64 (§4.1).
+func newKey() string {
 	var raw [16]byte
 	rand.Read(raw[:])
-	key := base64.StdEncoding.EncodeToString(raw[:])
-	req := "GET " + path + " HTTP/1.1\r\n" +
+	return base64.StdEncoding.EncodeToString(raw[:])
+}
+
+// acceptFor is the Sec-WebSocket-Accept a server must answer key with
+// (§4.2.2): base64 of the SHA-1 of the key and the GUID.
+func acceptFor(key string) string {
+	sum := sha1.Sum([]byte(key + acceptGUID))
+	return base64.StdEncoding.EncodeToString(sum[:])
+}
+
+// upgradeRequest is a client's opening handshake for path (§4.1) with
+// extra header lines, each ending in CRLF.
+func upgradeRequest(addr, path, key, extra string) string {
+	return "GET " + path + " HTTP/1.1\r\n" +
 		"Host: " + addr + "\r\n" +
 		"Upgrade: websocket\r\n" +
 		"Connection: Upgrade\r\n" +
 		"Sec-WebSocket-Key: " + key + "\r\n" +
-		"Sec-WebSocket-Version: 13\r\n\r\n"
-	if _, err := nc.Write([]byte(req)); err != nil {
+		"Sec-WebSocket-Version: 13\r\n" +
+		extra + "\r\n"
+}
+
+// exchange opens a TCP connection to addr, writes request, and reads the
+// response head. The reader may already hold the first frames.
+func exchange(addr string, request []byte, timeout time.Duration) (net.Conn, *bufio.Reader, *http.Response, error) {
+	nc, err := net.DialTimeout("tcp", addr, timeout)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	nc.SetDeadline(time.Now().Add(timeout))
+	if _, err := nc.Write(request); err != nil {
 		nc.Close()
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	br := bufio.NewReaderSize(nc, 64<<10)
 	resp, err := http.ReadResponse(br, nil)
 	if err != nil {
 		nc.Close()
-		return nil, nil, fmt.Errorf("reading the handshake response: %w", err)
+		return nil, nil, nil, fmt.Errorf("reading the handshake response: %w", err)
 	}
-	resp.Body.Close()
-	sum := sha1.Sum([]byte(key + acceptGUID))
-	want := base64.StdEncoding.EncodeToString(sum[:])
+	if resp.StatusCode != http.StatusSwitchingProtocols {
+		resp.Body.Close()
+	}
+	nc.SetDeadline(time.Time{})
+	return nc, br, resp, nil
+}
+
+// checkUpgrade says what is wrong, if anything, with the server's answer
+// to a valid opening handshake that offered no extension and no
+// subprotocol the server knows (§4.2.2).
+func checkUpgrade(resp *http.Response, key string) error {
 	switch {
 	case resp.StatusCode != http.StatusSwitchingProtocols:
-		err = fmt.Errorf("handshake: status %s, want 101", resp.Status)
+		return fmt.Errorf("handshake: status %s, want 101", resp.Status)
 	case !strings.EqualFold(resp.Header.Get("Upgrade"), "websocket"):
-		err = fmt.Errorf("handshake: Upgrade %q, want websocket", resp.Header.Get("Upgrade"))
-	case resp.Header.Get("Sec-WebSocket-Accept") != want:
-		err = fmt.Errorf("handshake: Sec-WebSocket-Accept %q, want %q", resp.Header.Get("Sec-WebSocket-Accept"), want)
+		return fmt.Errorf("handshake: Upgrade %q, want websocket", resp.Header.Get("Upgrade"))
+	case resp.Header.Get("Sec-WebSocket-Accept") != acceptFor(key):
+		return fmt.Errorf("handshake: Sec-WebSocket-Accept %q, want %q", resp.Header.Get("Sec-WebSocket-Accept"), acceptFor(key))
 	case resp.Header.Get("Sec-WebSocket-Extensions") != "":
-		err = fmt.Errorf("handshake: extension %q accepted but none offered (§4.1)", resp.Header.Get("Sec-WebSocket-Extensions"))
+		return fmt.Errorf("handshake: extension %q accepted but none the server supports was offered (§9.1)", resp.Header.Get("Sec-WebSocket-Extensions"))
+	case resp.Header.Get("Sec-WebSocket-Protocol") != "":
+		return fmt.Errorf("handshake: subprotocol %q selected but none the server supports was offered (§4.2.2)", resp.Header.Get("Sec-WebSocket-Protocol"))
 	}
+	return nil
+}
+
+// handshake opens a TCP connection to addr and performs the opening
+// handshake of §4.1 for path by hand, offering no extension and no
+// subprotocol. The returned reader may already hold the first frames.
+func handshake(addr, path string, timeout time.Duration) (net.Conn, *bufio.Reader, error) {
+	key := newKey()
+	nc, br, resp, err := exchange(addr, []byte(upgradeRequest(addr, path, key, "")), timeout)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := checkUpgrade(resp, key); err != nil {
 		nc.Close()
 		return nil, nil, err
 	}
-	nc.SetDeadline(time.Time{})
 	return nc, br, nil
 }
 
