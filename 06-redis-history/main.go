@@ -30,7 +30,11 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stderr, nil); err != nil {
+	err := run(ctx, os.Args[1:], os.Stderr, nil)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return // -h: the usage was the answer
+	case err != nil:
 		fmt.Fprintln(os.Stderr, "06-redis-history:", err)
 		os.Exit(1)
 	}

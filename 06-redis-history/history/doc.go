@@ -8,7 +8,7 @@
 //
 //	<room>:seq       string   INCR counter: the last message ID given out
 //	<room>:history   list     the last N messages as JSON, oldest at the head
-//	<room>:members   hash     server ID -> {"seen":unix,"hub":"…","members":[...]}
+//	<room>:members   hash     server ID -> {"seen_ms":…,"hub":"…","members":[...]}
 //	<room>:events    channel  Pub/Sub: {"server":"…","event":{…}} per event
 //
 // # Why INCR and a list, and why a script

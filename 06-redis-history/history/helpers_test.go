@@ -65,12 +65,24 @@ func (b *logBuffer) String() string {
 // open opens a Room with test-sized timeouts and closes it at the end.
 func open(t testing.TB, url, room string, keep int, logs *logBuffer) *Room {
 	t.Helper()
+	return openWith(t, testOptions(url, room, keep, logs))
+}
+
+// testOptions are the Options of open: short retries, a Redis timeout
+// long enough for a loaded machine, logs to logs (or nowhere).
+func testOptions(url, room string, keep int, logs *logBuffer) Options {
 	o := Options{URL: url, Room: room, Keep: keep,
 		RetryMin: 20 * time.Millisecond, RetryMax: 200 * time.Millisecond, Timeout: 2 * time.Second}
 	o.Logger = log.New(io.Discard, "", 0)
 	if logs != nil {
 		o.Logger = log.New(logs, "", 0)
 	}
+	return o
+}
+
+// openWith opens a Room with o and closes it at the end.
+func openWith(t testing.TB, o Options) *Room {
+	t.Helper()
 	r, err := Open(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)

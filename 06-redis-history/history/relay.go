@@ -26,17 +26,15 @@ type envelope struct {
 
 // memberEntry is one server's field in <room>:members.
 type memberEntry struct {
-	Seen    int64         `json:"seen"`          // unix seconds of the last refresh
+	Seen    int64         `json:"seen_ms"`       // unix milliseconds of the last refresh
 	Hub     string        `json:"hub,omitempty"` // the chat.Server's ID, its clients' prefix
 	Members []chat.Member `json:"members"`
 }
 
-// How often a server refreshes its members entry, and when an entry counts
-// as left behind by a server that died without saying goodbye.
-const (
-	refreshEvery = 15 * time.Second
-	staleAfter   = 4 * refreshEvery
-)
+// staleAfter is how many refresh periods (Options.Refresh) an entry in
+// <room>:members may go without one before its server counts as dead
+// (killed without saying goodbye) and its members as gone.
+const staleAfter = 4
 
 // Publish sends e to every server in the room, this one included. A message
 // that Add already published (in the same script that stored it) is not
@@ -78,7 +76,7 @@ func (r *Room) Publish(ctx context.Context, e chat.Event) error {
 	if !presence {
 		err = r.rdb.Publish(ctx, r.keys.Channel, data).Err()
 	} else {
-		entry, _ := json.Marshal(memberEntry{Seen: time.Now().Unix(), Hub: hub, Members: e.Members})
+		entry, _ := json.Marshal(memberEntry{Seen: time.Now().UnixMilli(), Hub: hub, Members: e.Members})
 		_, err = r.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 			p.HSet(ctx, r.keys.Members, r.server, entry)
 			p.Publish(ctx, r.keys.Channel, data)
@@ -130,6 +128,9 @@ func (r *Room) Subscribe(ctx context.Context, deliver func(chat.Event)) error {
 func (r *Room) subscribeOnce(ctx context.Context, deliver func(chat.Event), lost time.Time) (connected bool, err error) {
 	ps := r.rdb.Subscribe(ctx)
 	defer ps.Close()
+	// go-redis's blocking read does not watch ctx; closing the connection
+	// ends it at once, so Shutdown does not wait out the read timeout.
+	defer context.AfterFunc(ctx, func() { ps.Close() })()
 	if err := ps.Subscribe(ctx, r.keys.Channel); err != nil {
 		return false, err
 	}
@@ -149,12 +150,12 @@ func (r *Room) subscribeOnce(ctx context.Context, deliver func(chat.Event), lost
 	}
 	refreshed := time.Now()
 	for {
-		msg, err := ps.ReceiveTimeout(ctx, r.timeout)
+		msg, err := ps.ReceiveTimeout(ctx, min(r.timeout, r.refreshEvery))
 		if ctx.Err() != nil {
 			return true, ctx.Err()
 		}
-		if time.Since(refreshed) > refreshEvery {
-			r.refresh(ctx, nil)
+		if time.Since(refreshed) > r.refreshEvery {
+			r.refresh(ctx, deliver)
 			refreshed = time.Now()
 		}
 		if err != nil {
@@ -261,18 +262,19 @@ func (r *Room) setLink(subscribing, linked bool) {
 }
 
 // refresh writes this server's entry in <room>:members. With deliver (on
-// every subscribe, first or after a reconnect) it also reads every
-// server's entry, drops those that stopped refreshing, tells this server's
-// hub the members of every other server (what it heard before may have
-// changed while the channel was down), and announces this server's members
-// on the channel for the others.
+// every subscribe, first or after a reconnect, and every Options.Refresh)
+// it also reads every server's entry, drops those that stopped refreshing
+// (a server killed without saying goodbye: its members are gone), tells
+// this server's hub the members of every other server (what it heard may
+// have changed while the channel was down), and announces this server's
+// members on the channel for the others.
 func (r *Room) refresh(ctx context.Context, deliver func(chat.Event)) {
 	ctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
 	r.mu.Lock()
 	mine, hub := slices.Clone(r.localMembers), r.hubID
 	r.mu.Unlock()
-	entry, _ := json.Marshal(memberEntry{Seen: time.Now().Unix(), Hub: hub, Members: mine})
+	entry, _ := json.Marshal(memberEntry{Seen: time.Now().UnixMilli(), Hub: hub, Members: mine})
 	if err := r.rdb.HSet(ctx, r.keys.Members, r.server, entry).Err(); err != nil {
 		return // the receive loop will notice the lost connection
 	}
@@ -286,7 +288,7 @@ func (r *Room) refresh(ctx context.Context, deliver func(chat.Event)) {
 	fresh, hubs := map[string][]chat.Member{}, map[string]string{}
 	for server, v := range all {
 		var m memberEntry
-		if json.Unmarshal([]byte(v), &m) != nil || time.Since(time.Unix(m.Seen, 0)) > staleAfter {
+		if json.Unmarshal([]byte(v), &m) != nil || time.Since(time.UnixMilli(m.Seen)) > staleAfter*r.refreshEvery {
 			r.rdb.HDel(ctx, r.keys.Members, server)
 			continue
 		}

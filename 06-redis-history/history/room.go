@@ -35,6 +35,10 @@ type Options struct {
 	// Timeout bounds every Redis call, so a hung Redis degrades the room
 	// instead of stalling it (1 s when 0).
 	Timeout time.Duration
+	// Refresh is how often a subscribed server renews its entry in
+	// <room>:members and reads the others' (15 s when 0); an entry four
+	// periods old is a dead server's, and its members leave every list.
+	Refresh time.Duration
 }
 
 // Room is one chat room kept in Redis. It is both the room's chat.History
@@ -48,7 +52,7 @@ type Room struct {
 	server string // this process's ID in the room, random hex
 	log    *log.Logger
 
-	retryMin, retryMax, timeout time.Duration
+	retryMin, retryMax, timeout, refreshEvery time.Duration
 
 	mu            sync.Mutex
 	floor         int64                    // highest message ID this room has seen
@@ -82,18 +86,19 @@ func Open(ctx context.Context, o Options) (*Room, error) {
 		return nil, fmt.Errorf("history: redis URL %q: %w", o.URL, err)
 	}
 	r := &Room{
-		keys:       KeysFor(orDefault(o.Room, DefaultRoom)),
-		keep:       o.Keep,
-		server:     randomID(),
-		log:        o.Logger,
-		retryMin:   o.RetryMin,
-		retryMax:   o.RetryMax,
-		timeout:    o.Timeout,
-		published:  map[string]bool{},
-		flushedOwn: map[int64]bool{},
-		members:    map[string][]chat.Member{},
-		hubs:       map[string]string{},
-		done:       make(chan struct{}),
+		keys:         KeysFor(orDefault(o.Room, DefaultRoom)),
+		keep:         o.Keep,
+		server:       randomID(),
+		log:          o.Logger,
+		retryMin:     o.RetryMin,
+		retryMax:     o.RetryMax,
+		timeout:      o.Timeout,
+		refreshEvery: o.Refresh,
+		published:    map[string]bool{},
+		flushedOwn:   map[int64]bool{},
+		members:      map[string][]chat.Member{},
+		hubs:         map[string]string{},
+		done:         make(chan struct{}),
 	}
 	if r.keep <= 0 {
 		r.keep = DefaultKeep
@@ -109,6 +114,9 @@ func Open(ctx context.Context, o Options) (*Room, error) {
 	}
 	if r.timeout <= 0 {
 		r.timeout = time.Second
+	}
+	if r.refreshEvery <= 0 {
+		r.refreshEvery = 15 * time.Second
 	}
 	// Short timeouts, and no silent retries: re-sending the append script
 	// after a lost reply could store a message twice. The flusher retries,

@@ -36,7 +36,13 @@ func startNode(t testing.TB, url, room string, keep int, logs *logBuffer) *node 
 // startNodeWith is startNode with cfg's settings for the chat server.
 func startNodeWith(t testing.TB, url, room string, keep int, logs *logBuffer, cfg chat.Config) *node {
 	t.Helper()
-	r := open(t, url, room, keep, logs)
+	return startNodeOpts(t, testOptions(url, room, keep, logs), cfg)
+}
+
+// startNodeOpts is startNode with the Room's Options and the server's cfg.
+func startNodeOpts(t testing.TB, o Options, cfg chat.Config) *node {
+	t.Helper()
+	r := openWith(t, o)
 	cfg.History, cfg.Relay, cfg.Logger, cfg.Page = r, r, quiet, web.FS
 	srv := chat.NewServer(cfg)
 	srv.Handle("/status", StatusHandler(r))

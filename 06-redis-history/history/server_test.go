@@ -1,6 +1,7 @@
 package history
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"runtime"
@@ -234,5 +235,40 @@ func TestMembersAfterOutage(t *testing.T) {
 	seen := carol.waitFor(func(e chat.Event) bool { return e.Type == chat.TypeOnline && e.Username == "dave" })
 	if diff := cmp.Diff([]string{"ann", "carol", "dave"}, names(seen.Members)); diff != "" {
 		t.Errorf("members carol (on b) sees when dave joins a (-want +got):\n%s", diff)
+	}
+}
+
+// A server killed without a word (kill -9) leaves its entry in
+// <room>:members and nothing else. Once the entry is four refresh periods
+// old, the other servers take its people off their member lists.
+func TestDeadServerLeavesTheList(t *testing.T) {
+	t.Parallel()
+	url := redistest.URL(t)
+	room := uniqueRoom(t, url)
+	o := testOptions(url, room, 100, nil)
+	o.Refresh = 100 * time.Millisecond
+	a := startNodeOpts(t, o, chat.Config{})
+	ann, _ := a.join(t, "ann")
+
+	ctx, k, rdb := context.Background(), KeysFor(room), client(t, url)
+	ghost := chat.Member{ClientID: "deadbeef-1", Username: "ghost"}
+	entry, _ := json.Marshal(memberEntry{Seen: time.Now().UnixMilli(), Hub: "deadbeef", Members: []chat.Member{ghost}})
+	rdb.HSet(ctx, k.Members, "ghost-server", entry)
+	online, _ := json.Marshal(envelope{Server: "ghost-server", Event: &chat.Event{
+		Type: chat.TypeOnline, ClientID: ghost.ClientID, Username: ghost.Username,
+		Time: time.Now().UTC(), Members: []chat.Member{ghost}}})
+	rdb.Publish(ctx, k.Channel, online)
+	seen := ann.waitFor(func(e chat.Event) bool { return e.Type == chat.TypeOnline && e.Username == "ghost" })
+	if diff := cmp.Diff([]string{"ann", "ghost"}, names(seen.Members)); diff != "" {
+		t.Fatalf("members once the ghost server announced its member (-want +got):\n%s", diff)
+	}
+
+	eventually(t, 5*time.Second, "the dead server's entry removed", func() bool {
+		ok, err := rdb.HExists(ctx, k.Members, "ghost-server").Result()
+		return err == nil && !ok
+	})
+	_, bobOnline := a.join(t, "bob")
+	if diff := cmp.Diff([]string{"ann", "bob"}, names(bobOnline.Members)); diff != "" {
+		t.Errorf("members after the dead server's entry went stale (-want +got):\n%s", diff)
 	}
 }
