@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"syscall"
 
 	"example.com/wswalk/01-polling/poll"
 	"example.com/wswalk/01-polling/wire"
@@ -190,20 +189,6 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 }
 
 func noStore(w http.ResponseWriter) { w.Header().Set("Cache-Control", "no-store") }
-
-// cpuSeconds is the user and system CPU time this process has used. The
-// command reads it before and after each technique's run to attribute the
-// difference to that technique.
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	tv := func(t syscall.Timeval) float64 {
-		return float64(t.Sec) + float64(t.Usec)/1e6
-	}
-	return tv(ru.Utime) + tv(ru.Stime)
-}
 
 // parseOrigin parses an Origin header (RFC 6454: scheme://host[:port]).
 func parseOrigin(origin string) (*url.URL, error) {

@@ -291,7 +291,13 @@ func parseTick(s string) (time.Duration, error) {
 	if s == "off" || s == "0" || s == "" {
 		return 0, nil
 	}
-	if ms, err := strconv.Atoi(s); err == nil {
+	if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
+		switch {
+		case ms < 0:
+			return 0, fmt.Errorf("tick must not be negative, got %q", s)
+		case ms > int64(MaxTick/time.Millisecond):
+			return MaxTick, nil // and not a product that overflows
+		}
 		return time.Duration(ms) * time.Millisecond, nil
 	}
 	d, err := time.ParseDuration(s)
