@@ -21,7 +21,7 @@ import (
 // event is one thing the server did, in the form the cases compare with
 // cmp.Diff: a whole message, a control frame, or the end of the stream.
 type event struct {
-	Kind    string // text, binary, ping, pong, close; or eof, reset, timeout, error
+	Kind    string // text, binary, ping (only after a close), pong, close; or eof, reset, timeout, error
 	Payload string // the payload; past 64 bytes its length and a digest
 	Code    int    // close: the status code, 0 for an empty close payload
 }
@@ -373,6 +373,12 @@ func (s *session) next() event {
 			return event{Kind: "error", Payload: "bad frame from the server"}
 		}
 		switch {
+		case op == opPing && !s.sentClose:
+			// A server may ping whenever it likes (§5.5.2), say to keep an
+			// idle connection alive: answer, as a client must, and read on.
+			s.logf("server sent a ping %q; answering", shown(p))
+			s.send(pong(string(p)))
+			continue
 		case op >= opClose:
 			return s.control(op, p)
 		case op == opCont && s.msgOp == 0:
@@ -404,7 +410,7 @@ func (s *session) next() event {
 // control turns a control frame into an event, checking a close payload.
 func (s *session) control(op byte, p []byte) event {
 	switch op {
-	case opPing:
+	case opPing: // after the suite's close: answering is no longer allowed
 		return event{Kind: "ping", Payload: shown(p)}
 	case opPong:
 		return event{Kind: "pong", Payload: shown(p)}
