@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"runtime"
 	"testing"
+	"time"
 
 	"example.com/wswalk/03-raw-handshake/handshake"
 	"example.com/wswalk/04-framing/frame"
@@ -48,6 +49,11 @@ func idleCost(b *testing.B, addr string, n int) (bytes, goroutines float64) {
 	defer func() {
 		for _, c := range conns {
 			c.Close()
+		}
+		// Let the servers' goroutines end, so that the next run starts
+		// from the same state (-benchtime longer than 1x repeats this).
+		for deadline := time.Now().Add(5 * time.Second); runtime.NumGoroutine() > g0 && time.Now().Before(deadline); {
+			time.Sleep(10 * time.Millisecond)
 		}
 	}()
 	ping := rawFrame(frame.Header{Fin: true, Opcode: frame.OpPing, Masked: true, Key: testKey}, "")
