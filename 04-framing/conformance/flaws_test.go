@@ -5,6 +5,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestSuiteCatchesFlaws breaks the reference server in one way at a time
@@ -46,5 +48,21 @@ func TestSuiteCatchesFlaws(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSuiteAnswersServerPings runs cases against a server that pings
+// before every echo, which §5.5.2 allows: they must pass.
+func TestSuiteAnswersServerPings(t *testing.T) {
+	t.Parallel()
+	tg := startGorillaEcho(t, flaws{pingFirst: true})
+	for _, id := range []string{"1.1.2", "5.6", "9.7.2", "x.5.1", "7.1.1"} {
+		got, err := problems(tg, findCase(t, tg, id), 3*time.Second, t.Logf)
+		if err != nil {
+			t.Fatalf("case %s: %v", id, err)
+		}
+		if diff := cmp.Diff([]string(nil), got); diff != "" {
+			t.Errorf("case %s against a server that pings first (-want +got):\n%s", id, diff)
+		}
 	}
 }

@@ -52,6 +52,10 @@ type flaws struct {
 	noPong      bool          // ignore pings
 	truncate    bool          // echo all but the last byte
 	holdOpen    chan struct{} // after the closing handshake, keep the TCP connection until this is closed
+
+	// pingFirst is no flaw: the server pings before each echo, as a server
+	// may (§5.5.2); the suite must answer and carry on.
+	pingFirst bool
 }
 
 func startGorillaEcho(t testing.TB, f flaws) Target {
@@ -74,6 +78,9 @@ func startGorillaEcho(t testing.TB, f flaws) Target {
 					<-f.holdOpen
 				}
 				return
+			}
+			if f.pingFirst {
+				c.WriteControl(websocket.PingMessage, []byte("are you there?"), time.Now().Add(time.Second))
 			}
 			if f.truncate && len(p) > 0 {
 				p = p[:len(p)-1]

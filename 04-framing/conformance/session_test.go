@@ -71,6 +71,8 @@ type session struct {
 	wmu    sync.Mutex
 	werr   error // the first write error
 
+	pings int // pings from the server, answered
+
 	msgOp byte   // the opcode of the message being reassembled, 0 if none
 	msg   []byte // its fragments so far
 }
@@ -376,7 +378,10 @@ func (s *session) next() event {
 		case op == opPing && !s.sentClose:
 			// A server may ping whenever it likes (§5.5.2), say to keep an
 			// idle connection alive: answer, as a client must, and read on.
-			s.logf("server sent a ping %q; answering", shown(p))
+			if s.pings == 0 {
+				s.logf("server sent a ping %q; answering it and any more", shown(p))
+			}
+			s.pings++
 			s.send(pong(string(p)))
 			continue
 		case op >= opClose:
