@@ -222,3 +222,48 @@ func TestDialBadURL(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentWriters: eight goroutines write on one connection at once.
+// Writes are serialised per frame, so gorilla's server, which fails the
+// connection on any garbled frame, echoes every message intact.
+func TestConcurrentWriters(t *testing.T) {
+	t.Parallel()
+	c := dial(t, gorillaEcho(t), Options{})
+	const writers, each = 8, 100
+	errs := make(chan error, writers)
+	for w := range writers {
+		go func() {
+			msg := bytes.Repeat([]byte{byte('a' + w)}, 1000+w*5000) // 1 KB to 36 KB: each frame takes several TCP segments
+			for range each {
+				if err := c.WriteMessage(frame.OpText, msg); err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	counts := map[byte]int{}
+	for range writers * each {
+		_, msg, err := c.ReadMessage()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(msg) == 0 || !bytes.Equal(msg, bytes.Repeat(msg[:1], len(msg))) {
+			t.Fatalf("a garbled message of %d bytes", len(msg))
+		}
+		counts[msg[0]]++
+	}
+	for range writers {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := map[byte]int{}
+	for w := range writers {
+		want[byte('a'+w)] = each
+	}
+	if diff := cmp.Diff(want, counts); diff != "" {
+		t.Errorf("messages echoed per writer (-want +got):\n%s", diff)
+	}
+}
