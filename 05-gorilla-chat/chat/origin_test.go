@@ -2,6 +2,7 @@ package chat
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -38,4 +39,35 @@ func TestOriginCheck(t *testing.T) {
 	if len(resp.Cookies()) != 0 {
 		t.Errorf("foreign login set cookies %v", resp.Cookies())
 	}
+}
+
+// The tutorials' check_origin returned True. This shows what that allows:
+// a page on any site opens the room with the visitor's cookie, so it joins
+// as the visitor and reads the room's history. With the Origin check, the
+// same handshake gets 403.
+func TestCrossSiteWebSocketHijacking(t *testing.T) {
+	t.Parallel()
+	history := NewMemoryHistory(0)
+	cfg := Config{Secret: []byte("test secret"), History: history, Logger: quiet}
+	r := startRoom(t, cfg)
+	ann := r.join(t, "ann")
+	ann.say("the exam answers are in room 12")
+	ann.messages(1)
+	annCookie := r.login(t, "ann") // what ann's browser holds
+
+	// evil.example's page, in ann's browser: the browser adds her cookie
+	// and an Origin header it cannot fake.
+	attack := http.Header{"Origin": {"http://evil.example"}, "Cookie": {CookieName + "=" + annCookie.Value}}
+	diff(t, "foreign page with ann's cookie", http.StatusForbidden, dialStatus(t, r.wsURL("/ws"), attack))
+
+	// The same room served the tutorials' way: every origin accepted.
+	naive := NewServer(cfg)
+	naive.upgrader.CheckOrigin = func(*http.Request) bool { return true }
+	ts := httptest.NewServer(naive)
+	defer ts.Close()
+	defer naive.Shutdown(t.Context())
+	evil := dial(t, "ws"+strings.TrimPrefix(ts.URL, "http")+"/ws", attack)
+	diff(t, "what evil.example reads, as ann", []kind{
+		{TypeMessage, "ann", "the exam answers are in room 12"}, {TypeOnline, "ann", ""},
+	}, kinds(evil.readN(2)))
 }
