@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 // login posts the login form and returns the cookie it set.
@@ -156,6 +158,42 @@ func FuzzVerifyName(f *testing.F) {
 		name, ok := verifyName(secret, signName(secret, s))
 		if !ok || name != s {
 			t.Fatalf("round trip of %q gave %q, %v", s, name, ok)
+		}
+	})
+}
+
+// Whatever comes in, a cleaned name or body is valid UTF-8 with no control
+// characters (a body keeps newlines and tabs), trimmed, within the limit,
+// and cleaning it again changes nothing.
+func FuzzClean(f *testing.F) {
+	f.Add("  ann  ")
+	f.Add("a\u202eb\x00c\r\n")
+	f.Add("\xff\xfe")
+	f.Add(strings.Repeat("é", 40))
+	f.Fuzz(func(t *testing.T, s string) {
+		name := cleanName(s, DefaultMaxName)
+		body := cleanBody(s)
+		for what, out := range map[string]string{"name": name, "body": body} {
+			if !utf8.ValidString(out) {
+				t.Fatalf("%s %q from %q is not UTF-8", what, out, s)
+			}
+			if out != strings.TrimSpace(out) {
+				t.Fatalf("%s %q from %q is not trimmed", what, out, s)
+			}
+			for _, r := range out {
+				if unicode.IsControl(r) && !(what == "body" && (r == '\n' || r == '\t')) {
+					t.Fatalf("%s %q from %q keeps control %U", what, out, s, r)
+				}
+			}
+		}
+		if n := utf8.RuneCountInString(name); n > DefaultMaxName {
+			t.Fatalf("name %q has %d runes, over %d", name, n, DefaultMaxName)
+		}
+		if again := cleanName(name, DefaultMaxName); again != name {
+			t.Fatalf("cleanName not idempotent: %q then %q", name, again)
+		}
+		if again := cleanBody(body); again != body {
+			t.Fatalf("cleanBody not idempotent: %q then %q", body, again)
 		}
 	})
 }
