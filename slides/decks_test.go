@@ -71,6 +71,26 @@ func TestCheckDeckCommandsFindsBrokenOnes(t *testing.T) {
 	}
 }
 
+// TestDeckPerChapter: the course has an opening deck and one deck per
+// chapter, named after the chapter's directory.
+func TestDeckPerChapter(t *testing.T) {
+	chapters, err := filepath.Glob(filepath.Join("..", "[0-9][0-9]-*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"00-why-realtime.slide"}
+	for _, c := range chapters {
+		if fi, err := os.Stat(c); err == nil && fi.IsDir() {
+			want = append(want, filepath.Base(c)+".slide")
+		}
+	}
+	for _, deck := range want {
+		if _, err := os.Stat(deck); err != nil {
+			t.Errorf("no deck %s: %v", deck, err)
+		}
+	}
+}
+
 // write creates the files under dir, making directories as needed.
 func write(t *testing.T, dir string, files map[string]string) {
 	t.Helper()
