@@ -49,9 +49,16 @@ func main() {
 		Interval: *interval, Wait: *wait, WarmUp: *warmUp,
 		Logf: func(format string, args ...any) { log.Printf(format, args...) },
 	}
-	// Bounded whatever happens: three runs of the scenario and their
-	// tails, plus room to start and stop.
-	limit := 3*(*duration+*interval+15*time.Second) + 30*time.Second
+	os.Exit(run(cfg, *asJSON, *svg))
+}
+
+// run measures and prints, and returns the exit status: 0, 1 when it could
+// not measure, 2 when a message was lost. It returns rather than exits so
+// that the child server is always stopped.
+func run(cfg load.Config, asJSON bool, svg string) int {
+	// Bounded whatever happens: the warm-up, three runs of the scenario and
+	// their tails, plus room to start and stop.
+	limit := 3*(cfg.Duration+cfg.Interval+20*time.Second) + 30*time.Second
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
@@ -60,20 +67,24 @@ func main() {
 	if cfg.URL == "" {
 		u, stopServer, err := load.StartChild(ctx, "-serve-child")
 		if err != nil {
-			log.Fatal(err)
+			log.Print(err)
+			return 1
 		}
-		defer stopServer()
+		defer func() {
+			if err := stopServer(); err != nil {
+				log.Printf("stopping the server: %v", err)
+			}
+		}()
 		cfg.URL = u
 	}
 	rep, err := load.Run(ctx, cfg)
 	if err != nil {
 		log.Print(err)
-		cancel()
-		os.Exit(1)
+		return 1
 	}
-	if err := write(rep, *asJSON, *svg); err != nil {
+	if err := write(rep, asJSON, svg); err != nil {
 		log.Print(err)
-		os.Exit(1)
+		return 1
 	}
 	for _, r := range rep.Results {
 		if !r.Agree() {
@@ -83,8 +94,9 @@ func main() {
 	}
 	if rep.Lost() {
 		log.Print("messages were lost: delivered/expected is not 1 (a bug, not a statistic)")
-		os.Exit(2)
+		return 2
 	}
+	return 0
 }
 
 func write(rep load.Report, asJSON bool, svg string) error {
