@@ -2,6 +2,7 @@ package chat
 
 import (
 	"bytes"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -186,3 +187,21 @@ func BenchmarkConversationBytes(b *testing.B) {
 }
 
 var _ http.Handler = (*Server)(nil)
+
+// /echo has the room's keepalive: a peer that stops answering pings is
+// dropped, not kept (and its goroutine with it) forever.
+func TestEchoDropsDeadPeer(t *testing.T) {
+	t.Parallel()
+	r := startRoom(t, Config{PingPeriod: 50 * time.Millisecond, PongWait: 100 * time.Millisecond})
+	ghost := dial(t, r.wsURL("/echo"), nil)
+	// Read the raw bytes under gorilla: the pings arrive and are never
+	// answered, as from a peer that is gone, until the server hangs up.
+	raw := ghost.conn.NetConn()
+	raw.SetReadDeadline(time.Now().Add(5 * time.Second))
+	start := time.Now()
+	_, err := io.Copy(io.Discard, raw)
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		t.Fatal("the dead echo peer is still connected after 5s")
+	}
+	t.Logf("dead echo peer dropped after %v", time.Since(start))
+}

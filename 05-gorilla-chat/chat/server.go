@@ -356,7 +356,7 @@ func (s *Server) localList() []Member {
 // serveEcho echoes every text and binary message back unchanged: the same
 // contract as chapter 04's hand-rolled /echo, so the two can be compared
 // on identical work. One goroutine reads and then writes, so there is
-// still only one writer.
+// still only one writer of data frames.
 func (s *Server) serveEcho(w http.ResponseWriter, r *http.Request) {
 	if !s.enter() {
 		http.Error(w, "server shutting down", http.StatusServiceUnavailable)
@@ -377,11 +377,32 @@ func (s *Server) serveEcho(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 	}()
 	conn.SetReadLimit(s.cfg.MaxMessage)
+	// The same keepalive as the room's: a dead peer is dropped within
+	// PingPeriod+PongWait. Pings go with WriteControl, the one write
+	// gorilla allows beside the loop's own.
+	alive := func() { conn.SetReadDeadline(time.Now().Add(s.cfg.PingPeriod + s.cfg.PongWait)) }
+	alive()
+	conn.SetPongHandler(func(string) error { alive(); return nil })
+	stopPing := make(chan struct{})
+	defer close(stopPing)
+	go func() {
+		t := time.NewTicker(s.cfg.PingPeriod)
+		defer t.Stop()
+		for {
+			select {
+			case <-stopPing:
+				return
+			case <-t.C:
+				conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(s.cfg.WriteWait))
+			}
+		}
+	}()
 	for {
 		typ, data, err := conn.ReadMessage()
 		if err != nil {
 			return
 		}
+		alive()
 		conn.SetWriteDeadline(time.Now().Add(s.cfg.WriteWait))
 		if conn.WriteMessage(typ, data) != nil {
 			return
