@@ -7,8 +7,9 @@ import (
 
 // closeCases are Autobahn's section 7: the closing handshake (§5.5.1,
 // §7). The server answers a close frame with a close frame, "typically
-// echoing the status code it received", sends nothing after it, and then
-// closes the TCP connection (§7.1.1). A close payload is empty, or a
+// echoing the status code it received" (the suite, like Autobahn, asks for
+// the echo), sends nothing after it, and then closes the TCP connection
+// (§7.1.1). A close payload is empty, or a
 // 2-byte code of §7.4 plus a UTF-8 reason; anything else, and the codes no
 // endpoint may send (§7.4.1, §7.4.2: 0-999 unused, 1004-1006 and 1015
 // reserved, 1016-2999 for future RFCs, 5000 and up undefined), fail the

@@ -59,15 +59,15 @@ func fragmentationCases(Target) []testCase {
 		}},
 		{"5.6", "text_in_2_fragments_ping_between", func(s *session) {
 			s.send(withPing...)
-			s.expect(pongEv("pongme!"), textEv("fragment1fragment2"))
+			s.expectStreams(pongEv("pongme!"), textEv("fragment1fragment2"))
 		}},
 		{"5.7", "text_in_2_fragments_ping_between_frame_by_frame", func(s *session) {
 			s.sendEach(withPing...)
-			s.expect(pongEv("pongme!"), textEv("fragment1fragment2"))
+			s.expectStreams(pongEv("pongme!"), textEv("fragment1fragment2"))
 		}},
 		{"5.8", "text_in_2_fragments_ping_between_in_chops_of_1", func(s *session) {
 			s.sendChopped(1, withPing...)
-			s.expect(pongEv("pongme!"), textEv("fragment1fragment2"))
+			s.expectStreams(pongEv("pongme!"), textEv("fragment1fragment2"))
 		}},
 		{"5.9", "continuation_fin_with_nothing_to_continue", func(s *session) {
 			s.send(stray...)

@@ -28,7 +28,7 @@ func mixCases(Target) []testCase {
 				b = b[n:]
 			}
 			s.sendPieces(pieces...)
-			s.expect(want...)
+			s.expectStreams(want...)
 		}})
 	}
 	return cs

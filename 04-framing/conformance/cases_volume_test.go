@@ -80,7 +80,7 @@ func volumeCases(tg Target) []testCase {
 			want = append(want, textEv(p), pongEv(p))
 		}
 		s.send(fs...)
-		s.expect(want...)
+		s.expectStreams(want...)
 	}})
 	return cs
 }

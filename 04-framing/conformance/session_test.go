@@ -242,6 +242,54 @@ func (s *session) expect(want ...event) {
 	}
 }
 
+// expectStreams is expect for answers whose interleaving the RFC leaves
+// to the server: the messages must come in order and the pongs must come
+// in order (§5.5.3 answers pings "as soon as is practical", and a server
+// may write pongs apart from its data), but how the two interleave is not
+// compared. Where order is forced, cases expect step by step instead.
+func (s *session) expectStreams(want ...event) {
+	if s.failed {
+		return
+	}
+	var got []event
+	for range want {
+		e := s.next()
+		got = append(got, e)
+		if e.ended() {
+			break
+		}
+	}
+	if s.failed {
+		return
+	}
+	if len(got) > 0 && got[len(got)-1].ended() {
+		// Cut short: show the whole exchange.
+		s.fail("server's answer, cut short (-want +got):\n%s", cmp.Diff(want, got))
+		return
+	}
+	wantData, wantCtl := split(want)
+	gotData, gotCtl := split(got)
+	if diff := cmp.Diff(wantData, gotData); diff != "" {
+		s.fail("server's messages (-want +got):\n%s", diff)
+		return
+	}
+	if diff := cmp.Diff(wantCtl, gotCtl); diff != "" {
+		s.fail("server's control frames (-want +got):\n%s", diff)
+	}
+}
+
+// split separates pongs from the other events, keeping the order of each.
+func split(es []event) (data, pongs []event) {
+	for _, e := range es {
+		if e.Kind == "pong" {
+			pongs = append(pongs, e)
+		} else {
+			data = append(data, e)
+		}
+	}
+	return data, pongs
+}
+
 // expectClose reads the next event, which must be a close frame with one
 // of codes (0 stands for an empty close payload); answers it as §5.5.1
 // asks, unless the suite sent a close first, and checks that the server
