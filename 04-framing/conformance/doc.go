@@ -9,8 +9,10 @@
 //	TestReference   gorilla/websocket's Upgrader with a small echo handler
 //	TestHandRolled  chapter 04's own server (package server), built on frame
 //
-// and TestSuiteCatchesFlaws breaks the reference on purpose, one flaw at a
-// time, to show that the cases meant to catch each flaw do fail.
+// TestSuiteCatchesFlaws breaks the reference on purpose, one flaw at a
+// time, to show that the cases meant to catch each flaw do fail, and
+// TestSuiteAnswersServerPings shows that a server pinging on its own, as
+// it may, passes.
 //
 //	go test ./04-framing/conformance/ -race
 //	go test ./04-framing/conformance/ -run 'TestHandRolled/6_utf8' -v
