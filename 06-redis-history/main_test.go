@@ -177,9 +177,9 @@ func TestBrowserAcrossTwoServers(t *testing.T) {
 	}
 }
 
-// Redis lost under a running server: the page says "history degraded" as
-// soon as a message cannot be stored, and goes back to normal by itself
-// once Redis is back and the message is written.
+// Redis lost under a running server: the page says "history degraded" at
+// once, counts the message typed meanwhile, and goes back to normal by
+// itself once Redis is back and the message is written.
 func TestBrowserShowsDegraded(t *testing.T) {
 	t.Parallel()
 	srv := redistest.Start(t)
@@ -190,11 +190,12 @@ func TestBrowserShowsDegraded(t *testing.T) {
 	browser.WaitText(t, tab, "#members", "ann")
 
 	srv.Stop()
+	browser.WaitText(t, tab, "#status", "history degraded") // before anyone types
 	browser.Run(t, tab, "type while Redis is down",
 		chromedp.SendKeys("#body", "said in the dark"),
 		chromedp.Click("#send button"))
 	browser.WaitText(t, tab, "#messages", "said in the dark")
-	browser.WaitText(t, tab, "#status", "history degraded")
+	browser.WaitText(t, tab, "#status", "1 waiting")
 
 	srv.Restart()
 	browser.WaitText(t, tab, "#status", "history on Redis")

@@ -88,14 +88,26 @@ func TestRedisLostAndBack(t *testing.T) {
 	if four.ID != "4" {
 		t.Errorf("ID after recovery = %q, want 4", four.ID)
 	}
-	eventually(t, 10*time.Second, "b gets the queued and the new messages", func() bool {
-		return len(recB.got()) == 4 && len(recA.got()) == 2
-	})
-	if diff := cmp.Diff([]chat.Event{one, two, three, four}, recB.got()); diff != "" {
+	deadline := time.Now().Add(10 * time.Second)
+	for len(only(recB.got(), chat.TypeMessage)) != 4 || len(only(recA.got(), chat.TypeMessage)) != 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("after 10s, b got %v and a got %v; want 4 and 2 messages\nlog:\n%s",
+				ids(only(recB.got(), chat.TypeMessage)), ids(only(recA.got(), chat.TypeMessage)), logs.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if diff := cmp.Diff([]chat.Event{one, two, three, four}, only(recB.got(), chat.TypeMessage)); diff != "" {
 		t.Errorf("b's deliveries (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]chat.Event{one, four}, recA.got()); diff != "" {
+	if diff := cmp.Diff([]chat.Event{one, four}, only(recA.got(), chat.TypeMessage)); diff != "" {
 		t.Errorf("a's deliveries: its own queued messages were already shown locally (-want +got):\n%s", diff)
+	}
+	// Each server told its clients once that the room was degraded.
+	for name, rec := range map[string]*recorder{"a": recA, "b": recB} {
+		errs := only(rec.got(), chat.TypeError)
+		if len(errs) != 1 || !strings.Contains(errs[0].Body, "degraded") {
+			t.Errorf("%s delivered error events %+v, want one saying degraded", name, errs)
+		}
 	}
 	for _, want := range []string{"Redis lost", "Redis back: 2 messages (from id 2)"} {
 		if !strings.Contains(logs.String(), want) {
@@ -114,4 +126,15 @@ func TestRedisLostAndBack(t *testing.T) {
 	eventually(t, 5*time.Second, "goroutines back to where they were", func() bool {
 		return runtime.NumGoroutine() <= goroutines
 	})
+}
+
+// only keeps the events of one type.
+func only(events []chat.Event, typ string) []chat.Event {
+	out := []chat.Event{}
+	for _, e := range events {
+		if e.Type == typ {
+			out = append(out, e)
+		}
+	}
+	return out
 }

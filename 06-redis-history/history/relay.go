@@ -93,7 +93,9 @@ func (r *Room) Publish(ctx context.Context, e chat.Event) error {
 // order Redis received them, until ctx ends. When the connection is lost it
 // reconnects with backoff, then catches up on the messages it missed from
 // the history list, so each is delivered exactly once. Online and offline
-// events are delivered with the members of every server in the room.
+// events are delivered with the members of every server in the room. When
+// the connection is lost, deliver gets an error event for this server's
+// clients, so their pages show the room degraded at once.
 func (r *Room) Subscribe(ctx context.Context, deliver func(chat.Event)) error {
 	r.setLink(true, false)
 	defer r.setLink(false, false)
@@ -108,6 +110,10 @@ func (r *Room) Subscribe(ctx context.Context, deliver func(chat.Event)) error {
 			wait = r.retryMin
 			lost = time.Now()
 			r.log.Printf("history: room channel lost (%v): events from other servers paused, reconnecting", err)
+			// Tell this server's clients now, not at their next message:
+			// the hub passes an error event on to every one of them.
+			deliver(chat.Event{Type: chat.TypeError, Time: time.Now().UTC(),
+				Body: "history degraded: Redis is out of reach, people on other servers too; chatting here goes on"})
 		} else {
 			wait = min(2*wait, r.retryMax)
 		}
@@ -196,7 +202,9 @@ func (r *Room) catchUp(ctx context.Context, deliver func(chat.Event)) error {
 			continue
 		}
 		r.lastDelivered = id
-		if r.flushedOwn[id] {
+		if r.flushedOwn[id] || r.stillQueued(e) {
+			// Written back from our queue (maybe this very moment, the
+			// flusher not yet done with it): our clients had it.
 			delete(r.flushedOwn, id)
 			continue
 		}

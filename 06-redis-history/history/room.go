@@ -348,3 +348,15 @@ func (r *Room) isPending(id string) bool {
 	}
 	return false
 }
+
+// stillQueued reports whether e is a message from the queue, stored but not
+// yet taken off it by the flusher. By content, not ID: another server may
+// have given the same ID to another message meanwhile. Call with mu held.
+func (r *Room) stillQueued(e chat.Event) bool {
+	for _, p := range r.pending {
+		if p.ClientID == e.ClientID && p.Body == e.Body && p.Time.Equal(e.Time) {
+			return true
+		}
+	}
+	return false
+}

@@ -169,6 +169,13 @@ func TestHubsThroughRedisOutage(t *testing.T) {
 	ann.messages(1)
 
 	srv.Stop()
+	// Nobody has typed yet, and both servers' clients are told already.
+	for _, p := range []*peer{ann, bob} {
+		e := p.waitFor(func(e chat.Event) bool { return e.Type == chat.TypeError })
+		if !strings.Contains(e.Body, "degraded") {
+			t.Errorf("error event on losing Redis = %q, want it to say degraded", e.Body)
+		}
+	}
 	ann.say("during")
 	if got := ann.messages(1)[0]; got.Body != "during" || got.ID != "2" {
 		t.Errorf("ann's own message during the outage = %+v, want during with ID 2", got)
