@@ -11,7 +11,8 @@
 //     not work: a `-run TestX` naming a test that does not exist, a `make`
 //     target the Makefile does not have, a `go run` of something that is not
 //     a main package. CheckDeckCommands does the same for the commands a
-//     deck shows.
+//     deck shows, and CheckSections checks that a chapter README has the
+//     course's sections in the course's order.
 //
 // The diagrams beside the decks are SVG drawn by hand, but the bytes they
 // show are not: the tests of figures_test.go rebuild them with chapters 03

@@ -571,3 +571,61 @@ func splitCommands(s string) [][]string {
 	endCommand()
 	return cmds
 }
+
+// ChapterSections are the sections every chapter README has, in this order.
+// Others (the bugs of the original tutorials, a demo) may come between them.
+var ChapterSections = []string{
+	"The problem",
+	"How it works",
+	"Run it",
+	"On the wire",
+	"Compared with the previous chapter",
+	"Exercises",
+	"Further reading",
+}
+
+// CheckSections reports every section of ChapterSections that the README at
+// path lacks or has out of order, so that a student finds the same lesson
+// in the same place in every chapter.
+func CheckSections(root, path string) ([]Problem, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	name, err := filepath.Rel(root, path)
+	if err != nil {
+		name = path
+	}
+	line := map[string]int{} // section title -> its line, first occurrence
+	var order []string
+	fenced := false
+	for i, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "```") {
+			fenced = !fenced
+		}
+		title, ok := strings.CutPrefix(l, "## ")
+		if fenced || !ok {
+			continue
+		}
+		title = strings.TrimSpace(title)
+		if _, seen := line[title]; !seen {
+			line[title] = i + 1
+			order = append(order, title)
+		}
+	}
+	var problems []Problem
+	last, lastTitle := 0, ""
+	for _, want := range ChapterSections {
+		n, ok := line[want]
+		switch {
+		case !ok:
+			problems = append(problems, Problem{File: filepath.ToSlash(name), Line: 0, Ref: "## " + want, Msg: "missing section"})
+		case n < last:
+			problems = append(problems, Problem{File: filepath.ToSlash(name), Line: n, Ref: "## " + want,
+				Msg: fmt.Sprintf("comes before %q; the order is: %s", lastTitle, strings.Join(ChapterSections, ", "))})
+		default:
+			last, lastTitle = n, want
+		}
+	}
+	return problems, nil
+}

@@ -3,6 +3,7 @@ package slides
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -36,10 +37,49 @@ func TestReadmes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if isChapterReadme(root, readme) {
+				sections, err := CheckSections(root, readme)
+				if err != nil {
+					t.Fatal(err)
+				}
+				problems = append(problems, sections...)
+			}
 			for _, p := range problems {
 				t.Error(p)
 			}
 		})
+	}
+}
+
+// isChapterReadme reports whether readme is a chapter's own README
+// (01-polling/README.md), which has the chapter sections.
+func isChapterReadme(root, readme string) bool {
+	rel, err := filepath.Rel(root, readme)
+	if err != nil {
+		return false
+	}
+	ok, _ := filepath.Match("[0-9][0-9]-*/README.md", filepath.ToSlash(rel))
+	return ok
+}
+
+// TestCheckSections: a README with a section missing and two out of order
+// is reported; extra sections between them are fine, and headings inside
+// code blocks do not count.
+func TestCheckSections(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, map[string]string{"01-x/README.md": "# 01\n\n## The problem\n\n## Run it\n\n## How it works\n\n" +
+		"## On the wire\n\n```\n## Exercises\n```\n\n## Compared with the previous chapter\n\n## The bugs of the original\n\n## Further reading\n"})
+	got, err := CheckSections(root, filepath.Join(root, "01-x", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	order := strings.Join(ChapterSections, ", ")
+	want := []Problem{
+		{File: "01-x/README.md", Line: 5, Ref: "## Run it", Msg: `comes before "How it works"; the order is: ` + order},
+		{File: "01-x/README.md", Line: 0, Ref: "## Exercises", Msg: "missing section"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CheckSections problems (-want +got):\n%s", diff)
 	}
 }
 
