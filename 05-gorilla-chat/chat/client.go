@@ -10,8 +10,7 @@ import (
 )
 
 // client is one browser tab in the room: one WebSocket and two goroutines.
-// readPump runs in the HTTP handler's goroutine and only reads; writePump
-// runs in its own goroutine and is the only one that writes. gorilla
+// readPump only reads; writePump is the only one that writes. gorilla
 // supports one concurrent reader and one concurrent writer per connection:
 // two goroutines writing at once interleave their bytes into corrupt
 // frames, and gorilla panics ("concurrent write to websocket connection")

@@ -201,13 +201,20 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	s.log.Info("joined", "client", c.id, "user", c.name, "remote", r.RemoteAddr)
 	s.announce(TypeOnline, c)
 
-	c.readPump()
-
-	s.hub.remove(c)
-	s.announce(TypeOffline, c)
-	c.close(0, "")
-	<-c.done
-	s.log.Info("left", "client", c.id, "user", c.name)
+	// The reader goes on in a goroutine of its own and this handler
+	// returns, so net/http lets go of what it kept for the request (its
+	// 4 KiB read buffer, the request, a stack grown by the handshake): an
+	// idle connection then costs two small goroutines and little else.
+	s.handlers.Add(1) // while our own count still holds, so Shutdown waits for it
+	go func() {
+		defer s.handlers.Done()
+		c.readPump()
+		s.hub.remove(c)
+		s.announce(TypeOffline, c)
+		c.close(0, "")
+		<-c.done
+		s.log.Info("left", "client", c.id, "user", c.name)
+	}()
 }
 
 // loadReplay reads the history a joiner gets first and says what went wrong.
