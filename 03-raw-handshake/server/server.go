@@ -12,10 +12,10 @@ import (
 	"io/fs"
 	"log"
 	"net"
-	"sync"
 	"time"
 
 	"example.com/wswalk/03-raw-handshake/handshake"
+	"example.com/wswalk/03-raw-handshake/listen"
 )
 
 // Defaults for the fields of Server left empty.
@@ -29,7 +29,7 @@ const (
 )
 
 // ErrServerClosed is returned by Serve after Shutdown.
-var ErrServerClosed = errors.New("server: closed")
+var ErrServerClosed = listen.ErrClosed
 
 // Server serves the page and the WebSocket endpoint on one port, one
 // goroutine per connection.
@@ -41,97 +41,19 @@ type Server struct {
 	CloseReason string                           // the close frame's reason, DefaultCloseReason if ""
 	Logf        func(format string, args ...any) // log.Printf if nil
 
-	mu      sync.Mutex
-	ln      net.Listener
-	conns   map[net.Conn]struct{}
-	closing bool
-	wg      sync.WaitGroup
+	loop listen.Loop // the accept loop and the open connections
 }
 
 // Serve accepts connections on ln until Shutdown, handling each in its own
 // goroutine. It returns ErrServerClosed after Shutdown, or the accept error.
-func (s *Server) Serve(ln net.Listener) error {
-	s.mu.Lock()
-	if s.closing {
-		s.mu.Unlock()
-		ln.Close()
-		return ErrServerClosed
-	}
-	s.ln = ln
-	s.mu.Unlock()
-	for {
-		conn, err := ln.Accept()
-		if err != nil {
-			s.mu.Lock()
-			closing := s.closing
-			s.mu.Unlock()
-			if closing {
-				return ErrServerClosed
-			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() { // e.g. out of file descriptors for a moment
-				time.Sleep(10 * time.Millisecond)
-				continue
-			}
-			return err
-		}
-		if !s.track(conn) {
-			conn.Close()
-			return ErrServerClosed
-		}
-		go func() {
-			defer s.wg.Done()
-			defer s.untrack(conn)
-			s.serveConn(conn)
-		}()
-	}
-}
+func (s *Server) Serve(ln net.Listener) error { return s.loop.Serve(ln, s.serveConn) }
 
 // Shutdown stops accepting, then waits for the connections in progress to
 // finish. Each is bounded by the handshake deadline and CloseWait, so this
 // is quick; if ctx ends first, the remaining connections are closed.
 func (s *Server) Shutdown(ctx context.Context) error {
-	s.mu.Lock()
-	s.closing = true
-	if s.ln != nil {
-		s.ln.Close()
-	}
-	s.mu.Unlock()
-	done := make(chan struct{})
-	go func() { s.wg.Wait(); close(done) }()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		s.mu.Lock()
-		for c := range s.conns {
-			c.Close()
-		}
-		s.mu.Unlock()
-		<-done
-		return ctx.Err()
-	}
-}
-
-func (s *Server) track(c net.Conn) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closing {
-		return false
-	}
-	if s.conns == nil {
-		s.conns = map[net.Conn]struct{}{}
-	}
-	s.conns[c] = struct{}{}
-	s.wg.Add(1)
-	return true
-}
-
-func (s *Server) untrack(c net.Conn) {
-	c.Close()
-	s.mu.Lock()
-	delete(s.conns, c)
-	s.mu.Unlock()
+	s.loop.Close()
+	return s.loop.Wait(ctx)
 }
 
 // serveConn handles one connection from its first byte to its close.

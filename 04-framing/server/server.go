@@ -36,6 +36,7 @@ import (
 	"time"
 
 	"example.com/wswalk/03-raw-handshake/handshake"
+	"example.com/wswalk/03-raw-handshake/listen"
 	"example.com/wswalk/04-framing/frame"
 	"example.com/wswalk/04-framing/ws"
 )
@@ -44,7 +45,7 @@ import (
 const EchoPath = "/echo"
 
 // ErrServerClosed is returned by Serve after Shutdown.
-var ErrServerClosed = errors.New("server: closed")
+var ErrServerClosed = listen.ErrClosed
 
 // Config is the server's settings. The zero value is ready to use.
 type Config struct {
@@ -83,12 +84,10 @@ type Server struct {
 	cfg    Config
 	routes map[string]Handler
 
+	loop listen.Loop // chapter 03's accept loop: the open TCP connections
+
 	mu      sync.Mutex
-	ln      net.Listener
-	conns   map[net.Conn]struct{}
-	wsConns map[*ws.Conn]struct{}
-	closing bool
-	wg      sync.WaitGroup
+	wsConns map[*ws.Conn]struct{} // the upgraded ones, for Shutdown's 1001
 }
 
 // New returns a Server with Echo mounted at /echo.
@@ -102,108 +101,34 @@ func New(cfg Config) *Server {
 func (s *Server) Handle(path string, h Handler) { s.routes[path] = h }
 
 // Serve accepts connections on ln until Shutdown, and returns
-// ErrServerClosed then, or the listener's error.
-func (s *Server) Serve(ln net.Listener) error {
-	s.mu.Lock()
-	if s.closing {
-		s.mu.Unlock()
-		ln.Close()
-		return ErrServerClosed
-	}
-	s.ln = ln
-	s.mu.Unlock()
-	for {
-		nc, err := ln.Accept()
-		if err != nil {
-			if s.isClosing() {
-				return ErrServerClosed
-			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() { // e.g. out of file descriptors for a moment
-				time.Sleep(10 * time.Millisecond)
-				continue
-			}
-			return err
-		}
-		if !s.track(nc) {
-			nc.Close()
-			return ErrServerClosed
-		}
-		go func() {
-			defer s.wg.Done()
-			defer s.untrack(nc)
-			s.serveConn(nc)
-		}()
-	}
-}
+// ErrServerClosed then, or the listener's error. Chapter 03's accept loop
+// runs each connection in its own goroutine.
+func (s *Server) Serve(ln net.Listener) error { return s.loop.Serve(ln, s.serveConn) }
 
 // Shutdown stops accepting, sends every open WebSocket a close frame with
 // 1001 "going away" (§7.4.1), and waits for the connections to end: each
 // is bounded by CloseWait. If ctx ends first, the rest are cut.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.loop.Close() // from now on trackWS refuses new WebSockets
 	s.mu.Lock()
-	s.closing = true
-	if s.ln != nil {
-		s.ln.Close()
-	}
 	open := make([]*ws.Conn, 0, len(s.wsConns))
 	upgraded := map[net.Conn]bool{}
 	for c := range s.wsConns {
 		open = append(open, c)
 		upgraded[c.NetConn()] = true
 	}
+	s.mu.Unlock()
 	// A connection still in its handshake stops waiting for the request
 	// now rather than at the handshake deadline.
-	for nc := range s.conns {
+	s.loop.Each(func(nc net.Conn) {
 		if !upgraded[nc] {
 			nc.SetReadDeadline(time.Now())
 		}
-	}
-	s.mu.Unlock()
+	})
 	for _, c := range open {
 		go c.Close(frame.CloseGoingAway, "server shutting down") // a slow peer must not hold up the others
 	}
-	done := make(chan struct{})
-	go func() { s.wg.Wait(); close(done) }()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		s.mu.Lock()
-		for nc := range s.conns {
-			nc.Close()
-		}
-		s.mu.Unlock()
-		<-done
-		return ctx.Err()
-	}
-}
-
-func (s *Server) isClosing() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.closing
-}
-
-func (s *Server) track(nc net.Conn) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closing {
-		return false
-	}
-	if s.conns == nil {
-		s.conns = map[net.Conn]struct{}{}
-	}
-	s.conns[nc] = struct{}{}
-	s.wg.Add(1)
-	return true
-}
-
-func (s *Server) untrack(nc net.Conn) {
-	nc.Close()
-	s.mu.Lock()
-	delete(s.conns, nc)
-	s.mu.Unlock()
+	return s.loop.Wait(ctx)
 }
 
 // serveConn reads one request and either serves a page or runs a
@@ -274,10 +199,13 @@ func (s *Server) options(peer string) ws.Options {
 	return opt
 }
 
+// trackWS records c, unless Shutdown has begun. Shutdown closes the loop
+// before it takes s.mu, so a WebSocket is either in the set it collects or
+// refused here.
 func (s *Server) trackWS(c *ws.Conn) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closing {
+	if s.loop.Closing() {
 		return false
 	}
 	if s.wsConns == nil {

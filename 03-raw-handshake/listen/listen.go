@@ -1,0 +1,138 @@
+// Package listen is the accept loop of a server on a raw TCP listener, with
+// the bookkeeping a graceful shutdown needs: which connections are still
+// open, and a way to wait for them or cut them. net/http's Server does this
+// for its users; with no net/http underneath, chapter 03's server and
+// chapter 04's (which adds the closing handshake on top) share this one.
+//
+// A shutdown is two steps, so that a server can act in between, e.g. send
+// each open WebSocket a close frame:
+//
+//	loop.Close()          // no new connections; Serve returns ErrClosed
+//	...                   // tell the open connections to finish
+//	return loop.Wait(ctx) // wait for them; cut them if ctx ends first
+package listen
+
+import (
+	"context"
+	"errors"
+	"net"
+	"sync"
+	"time"
+)
+
+// ErrClosed is returned by Serve after Close.
+var ErrClosed = errors.New("server: closed")
+
+// Loop accepts connections and runs each in its own goroutine. The zero
+// value is ready to use; a Loop serves one listener, once.
+type Loop struct {
+	mu      sync.Mutex
+	ln      net.Listener
+	conns   map[net.Conn]struct{}
+	closing bool
+	wg      sync.WaitGroup // one per connection whose handler runs
+}
+
+// Serve accepts connections on ln until Close and calls handle for each in
+// its own goroutine; the connection is closed when handle returns. It
+// returns ErrClosed after Close, or the listener's error.
+func (l *Loop) Serve(ln net.Listener, handle func(net.Conn)) error {
+	l.mu.Lock()
+	if l.closing { // Close came first: accept nothing
+		l.mu.Unlock()
+		ln.Close()
+		return ErrClosed
+	}
+	l.ln = ln
+	l.mu.Unlock()
+	for {
+		conn, err := ln.Accept()
+		if err != nil {
+			if l.Closing() { // the error is Close closing ln
+				return ErrClosed
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() { // e.g. out of file descriptors for a moment
+				time.Sleep(10 * time.Millisecond)
+				continue
+			}
+			return err
+		}
+		if !l.track(conn) { // accepted while Close ran: Wait must not miss it
+			conn.Close()
+			return ErrClosed
+		}
+		go func() {
+			defer l.wg.Done()
+			defer l.untrack(conn)
+			handle(conn)
+		}()
+	}
+}
+
+// Close stops accepting: it closes the listener, so Serve returns
+// ErrClosed. The connections in progress go on; see Wait.
+func (l *Loop) Close() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.closing = true
+	if l.ln != nil {
+		l.ln.Close()
+	}
+}
+
+// Closing reports whether Close has been called.
+func (l *Loop) Closing() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.closing
+}
+
+// Each calls f for every open connection. The loop is locked meanwhile,
+// so f must be quick and must not call the Loop's methods.
+func (l *Loop) Each(f func(net.Conn)) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for c := range l.conns {
+		f(c)
+	}
+}
+
+// Wait waits until every handler has returned. If ctx ends first, it
+// closes the connections still open, which makes their handlers' reads
+// and writes fail at once, waits for those handlers, and returns ctx.Err().
+func (l *Loop) Wait(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { l.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		l.Each(func(c net.Conn) { c.Close() })
+		<-done
+		return ctx.Err()
+	}
+}
+
+// track counts conn in, unless Close has begun: the check and the wg.Add
+// share the lock, so Wait never starts counting before a late Add.
+func (l *Loop) track(conn net.Conn) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closing {
+		return false
+	}
+	if l.conns == nil {
+		l.conns = map[net.Conn]struct{}{}
+	}
+	l.conns[conn] = struct{}{}
+	l.wg.Add(1)
+	return true
+}
+
+func (l *Loop) untrack(conn net.Conn) {
+	conn.Close()
+	l.mu.Lock()
+	delete(l.conns, conn)
+	l.mu.Unlock()
+}
