@@ -3,15 +3,13 @@ package main
 import (
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
-	"example.com/wswalk/01-polling/site/cmdtest"
 	"example.com/wswalk/01-polling/wire"
-	"github.com/google/go-cmp/cmp"
+	"example.com/wswalk/testkit/cmdtest"
 )
 
 func TestMain(m *testing.M) { cmdtest.Main(m, main) }
@@ -55,30 +53,9 @@ func TestCommand(t *testing.T) {
 // TestCommandCannotStart: a port in use and a bad flag each end the
 // command with a one-line reason and a non-zero status.
 func TestCommandCannotStart(t *testing.T) {
-	taken, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer taken.Close()
-	type outcome struct {
-		Code  int
-		Lines int
-		Says  bool
-	}
-	for _, tc := range []struct {
-		args []string
-		code int
-		says string
-	}{
-		{[]string{"-addr", taken.Addr().String()}, 1, "cannot listen on " + taken.Addr().String()},
-		{[]string{"-tick", "-1s"}, 2, "-tick must not be negative"},
-	} {
-		code, stderr := cmdtest.Run(t, tc.args...)
-		got := outcome{code, strings.Count(strings.TrimSpace(stderr), "\n") + 1, strings.Contains(stderr, tc.says)}
-		if diff := cmp.Diff(outcome{tc.code, 1, true}, got); diff != "" {
-			t.Errorf("%v: (-want +got):\n%s\nstderr:\n%s", tc.args, diff, stderr)
-		}
-	}
+	taken := cmdtest.TakenAddr(t)
+	cmdtest.CannotStart(t, 1, "cannot listen on "+taken, "-addr", taken)
+	cmdtest.CannotStart(t, 2, "-tick must not be negative", "-tick", "-1s")
 }
 
 // requests reads the number of requests the server has begun to serve.

@@ -2,7 +2,10 @@ module example.com/wswalk/testkit
 
 go 1.26
 
-require github.com/chromedp/chromedp v0.16.0
+require (
+	github.com/chromedp/chromedp v0.16.0
+	github.com/google/go-cmp v0.7.0
+)
 
 require (
 	github.com/chromedp/cdproto v0.0.0-20260714215040-dc233986426f // indirect

@@ -1,6 +1,6 @@
 // Package cmdtest runs a chapter's command as a child process, so its tests
-// check what a person running it sees: the URL logged, a clean exit on
-// SIGTERM, and a one-line reason and a non-zero status when it cannot start.
+// check what a person running it sees: the URL logged, a clean exit on a
+// signal, and a one-line reason and a non-zero status when it cannot start.
 //
 // The child is the test binary itself, re-run with an environment variable
 // that makes TestMain call the command's main instead of the tests:
@@ -12,13 +12,17 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"net"
 	"os"
 	"os/exec"
 	"regexp"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 const childEnv = "WSWALK_CMDTEST_CHILD"
@@ -41,7 +45,7 @@ func Main(m *testing.M, main func()) {
 
 // Proc is a running command.
 type Proc struct {
-	URL    string // the URL the command logged
+	URL    string // the URL the command logged, "http://127.0.0.1:PORT/"
 	cmd    *exec.Cmd
 	mu     sync.Mutex
 	stderr bytes.Buffer
@@ -52,11 +56,16 @@ type Proc struct {
 
 func command(args []string) *exec.Cmd {
 	cmd := exec.Command(os.Args[0], append([]string{"-test.run=^$", "--"}, args...)...)
-	cmd.Env = append(os.Environ(), childEnv+"=1")
+	cmd.Env = append(os.Environ(), childEnv+"=1",
+		// Under -race a program waits a second at exit for late reports;
+		// the tests time the exit, so it must not.
+		"GORACE=atexit_sleep_ms=0")
 	return cmd
 }
 
-var urlLine = regexp.MustCompile(`open (http://\S+)`)
+// urlLine finds the URL in "open http://..." (log.Printf) or in
+// "url=http://..." (log/slog).
+var urlLine = regexp.MustCompile(`(?:open |url=)(http://\S+)`)
 
 // Start runs the command with args and waits until it logs its URL. The
 // command is killed when the test ends, if it is still running.
@@ -73,7 +82,7 @@ func Start(t *testing.T, args ...string) *Proc {
 	urls := make(chan string, 1)
 	go func() {
 		defer close(p.done)
-		sc := bufio.NewScanner(out)
+		sc := bufio.NewScanner(out) // read to the end, so the command never blocks writing its log
 		for sc.Scan() {
 			p.mu.Lock()
 			p.stderr.WriteString(sc.Text() + "\n")
@@ -113,20 +122,33 @@ func (p *Proc) Stderr() string {
 	return p.stderr.String()
 }
 
-// Stop sends SIGTERM and returns the exit status once the command has
-// exited, failing the test if that takes longer than limit.
-func (p *Proc) Stop(t *testing.T, limit time.Duration) int {
+// Signal sends sig to the command.
+func (p *Proc) Signal(t *testing.T, sig os.Signal) {
 	t.Helper()
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := p.cmd.Process.Signal(sig); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Wait returns the exit status once the command has exited, failing the
+// test if that takes longer than limit.
+func (p *Proc) Wait(t *testing.T, limit time.Duration) int {
+	t.Helper()
 	select {
 	case <-p.exited:
 		return exitCode(t, p.err)
 	case <-time.After(limit):
-		t.Fatalf("the command did not exit within %v of SIGTERM:\n%s", limit, p.Stderr())
+		t.Fatalf("the command did not exit within %v:\n%s", limit, p.Stderr())
 		return -1
 	}
+}
+
+// Stop sends SIGTERM and returns the exit status once the command has
+// exited, failing the test if that takes longer than limit.
+func (p *Proc) Stop(t *testing.T, limit time.Duration) int {
+	t.Helper()
+	p.Signal(t, syscall.SIGTERM)
+	return p.Wait(t, limit)
 }
 
 // Run runs the command with args to the end and returns its exit status
@@ -138,6 +160,35 @@ func Run(t *testing.T, args ...string) (int, string) {
 	cmd.Stderr = &stderr
 	err := cmd.Run()
 	return exitCode(t, err), stderr.String()
+}
+
+// CannotStart runs the command with args to the end and checks that it
+// exits with code, and says why in one line of standard error that
+// contains says: a person should not need a stack trace to fix a flag.
+func CannotStart(t *testing.T, code int, says string, args ...string) {
+	t.Helper()
+	type outcome struct {
+		Code  int
+		Lines int
+		Says  bool
+	}
+	got, stderr := Run(t, args...)
+	lines := strings.Count(strings.TrimSpace(stderr), "\n") + 1
+	if diff := cmp.Diff(outcome{code, 1, true}, outcome{got, lines, strings.Contains(stderr, says)}); diff != "" {
+		t.Errorf("%v: (-want +got):\n%s\nstderr:\n%s", args, diff, stderr)
+	}
+}
+
+// TakenAddr returns the address of a port already in use until the test
+// ends, for checking what the command does when it cannot listen.
+func TakenAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	return ln.Addr().String()
 }
 
 func exitCode(t *testing.T, err error) int {
