@@ -14,8 +14,10 @@ const traceBytes = 16
 // payload bytes in hex, both as sent (masked) and as meant (unmasked).
 // payload is the unmasked payload.
 //
-//	81 85  1000 0001  1000 0101  FIN=1 RSV=000 opcode=0x1 text MASK=1 len=5 key=37 fa 21 3d
-//	       wire 7f 9f 4d 51 4a  data 48 65 6c 6c 6f  "Hello"
+//	81 85  1000 0001  1 0000101  FIN=1 RSV=000 opcode=0x1 text MASK=1 len=5 key=37 fa 21 3d
+//	       wire 7f 9f 4d 51 58  data 48 65 6c 6c 6f  "Hello"
+//
+// (the masked "Hello" of RFC 6455 §5.7; ExampleDescribe checks this drawing).
 func Describe(h Header, payload []byte) string {
 	hdr := AppendHeader(nil, h)
 	var b strings.Builder
