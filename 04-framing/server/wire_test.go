@@ -36,9 +36,13 @@ func (c *countingConn) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// Write counts p before it can reach the peer, so a client that has read
+// an answer always finds it counted; what the kernel did not take is taken
+// back after.
 func (c *countingConn) Write(p []byte) (int, error) {
+	c.l.out.Add(int64(len(p)))
 	n, err := c.Conn.Write(p)
-	c.l.out.Add(int64(n))
+	c.l.out.Add(int64(n - len(p)))
 	return n, err
 }
 
