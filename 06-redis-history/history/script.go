@@ -32,7 +32,8 @@ redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
 if ARGV[4] ~= '' then
   local shown = ''
   if ARGV[6] == '1' then shown = '"shown":true,' end
-  redis.call('PUBLISH', ARGV[4], '{"server":"' .. ARGV[5] .. '",' .. shown .. '"event":' .. entry .. '}')
+  local envelope = '{"server":"' .. ARGV[5] .. '",' .. shown
+  redis.call('PUBLISH', ARGV[4], envelope .. '"event":' .. entry .. '}')
 end
 return id
 `)
