@@ -28,7 +28,7 @@ const (
 // The request ends early when the client goes away or the request's context
 // is cancelled (a server shutting down cancels it through BaseContext).
 func NewHandler(b *Board) http.Handler {
-	return poll.NewHandler(b, poll.WithFetch(func(r *http.Request, since int64) ([]poll.Message, error) {
+	heldFetch := func(r *http.Request, since int64) ([]poll.Message, error) {
 		wait, err := ParseWait(r)
 		if err != nil {
 			return nil, err
@@ -36,7 +36,8 @@ func NewHandler(b *Board) http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), wait)
 		defer cancel()
 		return b.Wait(ctx, since), nil
-	}))
+	}
+	return poll.NewHandler(b, poll.WithFetch(heldFetch))
 }
 
 // ParseWait reads ?wait= as described at NewHandler.
