@@ -3,9 +3,9 @@
 // (chapter 02) and WebSocket (this chapter), so the cost of each is seen,
 // not argued.
 //
-//	                         ┌── :port A  short polling   GET /messages?since=ID        (01's handler)
-//	Publish / -tick / page ──┤── :port B  long polling    GET /messages?since=ID&wait=  (02's handler)
-//	   one message log       └── :port C  WebSocket       /ws?since=ID, one frame per message
+//	                       ┌─ :A  short polling  GET /messages?since=ID        (01)
+//	Publish, -tick, page ──┼─ :B  long polling   GET /messages?since=ID&wait=  (02)
+//	   one message log     └─ :C  WebSocket      /ws?since=ID, a frame each
 //
 // One message log feeds all three. Each technique listens on a loopback port
 // of its own, wrapped by chapter 01's wire counter, so the bytes and
