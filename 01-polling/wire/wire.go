@@ -104,9 +104,13 @@ func (c *conn) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// Write counts p before it can reach the peer, then takes back what the
+// kernel did not take: counted after, a reply could arrive, and a client
+// could ask /stats, before its bytes were added.
 func (c *conn) Write(p []byte) (int, error) {
+	c.m.out.Add(int64(len(p)))
 	n, err := c.Conn.Write(p)
-	c.m.out.Add(int64(n))
+	c.m.out.Add(int64(n - len(p)))
 	return n, err
 }
 
