@@ -1,12 +1,15 @@
 module example.com/wswalk/04-framing
 
-go 1.26
+go 1.26.0
 
 require (
+	example.com/wswalk/01-polling v0.0.0
 	example.com/wswalk/03-raw-handshake v0.0.0
 	github.com/google/go-cmp v0.7.0
 	github.com/gorilla/websocket v1.5.3
 )
+
+replace example.com/wswalk/01-polling => ../01-polling
 
 replace example.com/wswalk/03-raw-handshake => ../03-raw-handshake
 
@@ -22,7 +25,7 @@ require (
 	github.com/gobwas/httphead v0.1.0 // indirect
 	github.com/gobwas/pool v0.2.1 // indirect
 	github.com/gobwas/ws v1.4.0 // indirect
-	golang.org/x/sys v0.47.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
 )
 
 replace example.com/wswalk/testkit => ../testkit
