@@ -4,44 +4,52 @@ import (
 	"encoding/json"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
 )
 
-// client is one browser tab in the room: one WebSocket and two goroutines.
-// readPump only reads; writePump is the only one that writes. gorilla
-// supports one concurrent reader and one concurrent writer per connection:
-// two goroutines writing at once interleave their bytes into corrupt
-// frames, and gorilla panics ("concurrent write to websocket connection")
-// when it notices. So the hub never writes: it queues.
+// client is one browser tab in the room: one WebSocket, one goroutine that
+// reads it for as long as it lives, and one that writes only while there
+// is something to write. gorilla supports one concurrent reader and one
+// concurrent writer per connection: two goroutines writing at once
+// interleave their bytes into corrupt frames, and gorilla panics
+// ("concurrent write to websocket connection") when it notices. So the hub
+// never writes: it queues, and wakes a writer (see wake). Whoever holds
+// the writing flag is the one writer; an idle connection has none, and no
+// stack to pay for.
 type client struct {
 	s    *Server
 	conn *websocket.Conn
 	id   string // globally unique: "<server>-<n>"
 	name string
 
-	send   chan *outgoing // bounded: Config.SendQueue
-	replay []*outgoing    // the history, written before anything queued
-	after  uint64         // highest replayed ID: queued messages up to it are dupes
+	send    chan *outgoing // bounded: Config.SendQueue
+	writing atomic.Bool    // held by the one writer; see wake
+	replay  []*outgoing    // the history, written before anything queued
+	after   uint64         // highest replayed ID: queued messages up to it are dupes
+	ping    *time.Timer    // fires every PingPeriod; see pinger
 
 	stopOnce sync.Once
-	stop     chan struct{} // closed by close(): the writer ends
+	stop     chan struct{} // closed by close(): the next writer finishes
 	code     int           // close code the writer sends; 0 for none
 	reason   string
 	readDone chan struct{} // closed when readPump returns
-	done     chan struct{} // closed when writePump returns
+	done     chan struct{} // closed when the last writer has closed the connection
 }
 
-// close asks the writer to finish: with code 0 it just stops (the peer has
-// gone or already got its close frame); otherwise it sends a close frame
-// with code, after flushing the queue when the code is 1001 (shutdown).
-// It never blocks, so the hub may call it while holding its lock.
+// close asks for the end: with code 0 the writer just closes the
+// connection (the peer has gone or already got its close frame);
+// otherwise it sends a close frame with code, after flushing the queue
+// when the code is 1001 (shutdown). It never blocks, so the hub may call
+// it while holding its lock.
 func (c *client) close(code int, reason string) {
 	c.stopOnce.Do(func() {
 		c.code, c.reason = code, reason
 		close(c.stop)
 	})
+	c.wake()
 }
 
 // readPump reads the client's messages until the connection ends. The read
@@ -105,41 +113,95 @@ func (c *client) handle(typ int, data []byte) string {
 	return ""
 }
 
-// writePump writes the history, then every queued event, and pings when
-// the connection is quiet. Each write has a deadline, so a peer that stops
-// reading costs at most WriteWait before it is dropped.
-func (c *client) writePump() {
-	defer close(c.done)
-	defer c.conn.Close()
-	cfg := &c.s.cfg
-	ping := time.NewTicker(cfg.PingPeriod)
-	defer ping.Stop()
-
-	for _, o := range c.replay {
-		c.conn.SetWriteDeadline(time.Now().Add(cfg.WriteWait))
-		if c.conn.WritePreparedMessage(o.msg) != nil {
-			return
-		}
+// wake makes sure a writer will see what was just queued (or that close
+// was called): it starts one unless one is running. The flag, not the
+// queue, says who may write, so two writers never run at once.
+func (c *client) wake() {
+	if c.writing.CompareAndSwap(false, true) {
+		go c.writer()
 	}
-	c.replay = nil
+}
+
+// writer holds the writing flag: it writes the history (the first writer
+// only), then every queued event, and returns when the queue is empty. A
+// peer that stops reading costs at most WriteWait per write before it is
+// dropped, since each write has a deadline.
+func (c *client) writer() {
+	if c.replay != nil {
+		for _, o := range c.replay {
+			c.conn.SetWriteDeadline(time.Now().Add(c.s.cfg.WriteWait))
+			if c.conn.WritePreparedMessage(o.msg) != nil {
+				c.end()
+				return
+			}
+		}
+		c.replay = nil
+	}
 	for {
 		select {
-		case o := <-c.send:
-			if c.write(o) != nil {
-				return
-			}
-		case <-ping.C:
-			c.conn.SetWriteDeadline(time.Now().Add(cfg.WriteWait))
-			if c.conn.WriteMessage(websocket.PingMessage, nil) != nil {
-				return
-			}
-		case <-c.readDone:
-			return // the peer closed or vanished: nobody to write to
 		case <-c.stop:
 			c.finish()
+			c.end()
+			return // keeping the flag: no writer ever again
+		case <-c.readDone:
+			c.end()
+			return // the peer closed or vanished: nobody to write to
+		case o := <-c.send:
+			if c.write(o) != nil {
+				c.end()
+				return
+			}
+			continue
+		default:
+		}
+		// The queue is empty: let go of the flag, then look again. Between
+		// our last look and the Store, hub.enqueue may have queued an event
+		// and found the flag still set, so it started no writer: that
+		// event would wait, unwritten, until the next one came (a lost
+		// wake-up). Looking after the Store closes the gap: whatever was
+		// queued before it, we see now; whatever is queued after it, its
+		// enqueue sees the flag clear and starts a writer. If both see
+		// work, the CompareAndSwap lets only one of us go on.
+		c.writing.Store(false)
+		if !c.pending() || !c.writing.CompareAndSwap(false, true) {
 			return
 		}
 	}
+}
+
+// pending says whether a writer has anything to do.
+func (c *client) pending() bool {
+	select {
+	case <-c.stop:
+		return true
+	default:
+		return len(c.send) > 0
+	}
+}
+
+// pinger sends a ping every PingPeriod from the timer's own goroutine,
+// beside whichever writer is running: gorilla documents that "the Close
+// and WriteControl methods can be called concurrently with all other
+// methods" (package doc, Concurrency), and a ping is a control frame. The
+// pong (or any message) pushes readPump's deadline on; a ping that cannot
+// be written within WriteWait means a peer that is not reading, and the
+// connection is closed.
+func (c *client) pinger() {
+	err := c.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.s.cfg.WriteWait))
+	switch {
+	case err == nil:
+		c.ping.Reset(c.s.cfg.PingPeriod)
+	case !errors.Is(err, websocket.ErrCloseSent):
+		c.conn.Close() // readPump ends, and with it the client
+	}
+}
+
+// end closes the connection for good; the writer that calls it keeps the
+// writing flag, so none starts after it.
+func (c *client) end() {
+	c.ping.Stop()
+	c.conn.Close()
+	close(c.done)
 }
 
 // write sends one queued event, unless it is a message the replay

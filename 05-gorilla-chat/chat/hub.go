@@ -195,10 +195,12 @@ func (h *hub) fanout(e Event) {
 
 // enqueue never waits: a client whose queue is full cannot keep up, and
 // waiting for it would make the whole room as slow as its slowest reader.
-// It is dropped with 1008 instead and may reconnect with ?since=.
+// It is dropped with 1008 instead and may reconnect with ?since=. A queued
+// event wakes the client's writer, which starts one only if none runs.
 func (h *hub) enqueue(c *client, o *outgoing) {
 	select {
 	case c.send <- o:
+		c.wake()
 	default:
 		delete(h.clients, c)
 		h.evict(c, websocket.ClosePolicyViolation, "too slow: send queue full")

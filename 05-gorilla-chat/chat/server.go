@@ -1,6 +1,6 @@
 // Package chat is a WebSocket chat room on github.com/gorilla/websocket:
-// a hub that owns membership and fan-out, and per connection one reader and
-// one writer goroutine. Server is an http.Handler with the page at /, the
+// a hub that owns membership and fan-out, and per connection one reader
+// goroutine and, only while there is something to send, one writer. Server is an http.Handler with the page at /, the
 // room at /ws, an echo at /echo, the login form's target at /login and
 // counters at /stats.
 package chat
@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"runtime"
 	"slices"
@@ -182,6 +183,9 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		readDone: make(chan struct{}),
 		done:     make(chan struct{}),
 	}
+	// The handler holds the writing flag until the history is loaded, so
+	// that an event queued meanwhile starts no writer ahead of the replay.
+	c.writing.Store(true)
 	// Register before reading the history: whatever is posted meanwhile is
 	// both queued and (maybe) in the history, and the writer drops the
 	// queued copies of replayed IDs. Registered after, it could be in
@@ -194,7 +198,11 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	problem := s.loadReplay(r.Context(), c, since)
-	go c.writePump()
+	// The ping timer is made stopped and then started, so that pinger,
+	// which re-arms it through c.ping, runs only after c.ping is set.
+	c.ping = time.AfterFunc(time.Duration(math.MaxInt64), c.pinger)
+	c.ping.Reset(s.cfg.PingPeriod)
+	go c.writer() // hands the flag on: the replay, then the queue
 	if problem != "" {
 		s.hub.sendTo(c, errorEvent(problem))
 	}
@@ -204,7 +212,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	// The reader goes on in a goroutine of its own and this handler
 	// returns, so net/http lets go of what it kept for the request (its
 	// 4 KiB read buffer, the request, a stack grown by the handshake): an
-	// idle connection then costs two small goroutines and little else.
+	// idle connection then costs one small goroutine and little else.
 	s.handlers.Add(1) // while our own count still holds, so Shutdown waits for it
 	go func() {
 		defer s.handlers.Done()
