@@ -83,6 +83,7 @@ func TestHistoryReplayThenOnline(t *testing.T) {
 	bob.conn.Close()
 	ann.presence() // bob's offline
 	ann.say("four")
+	ann.messages(1) // stored: the replay below must hold it
 	back := dial(t, r.wsURL("/ws?username=bob&since="+said[1].ID), nil)
 	diff(t, "replay since two", []kind{
 		{TypeMessage, "ann", "three"}, {TypeMessage, "ann", "four"}, {TypeOnline, "bob", ""},
@@ -90,7 +91,7 @@ func TestHistoryReplayThenOnline(t *testing.T) {
 
 	// Since the newest: nothing to replay, straight to the online event.
 	ann.say("five")
-	five := ann.messages(2)[1]
+	five := ann.messages(1)[0]
 	up := dial(t, r.wsURL("/ws?username=cid&since="+five.ID), nil)
 	diff(t, "replay since the newest", []kind{{TypeOnline, "cid", ""}}, kinds(up.readN(1)))
 }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -43,9 +44,19 @@ func (r *room) nameFor(t *testing.T, query string, cookie *http.Cookie) string {
 	if cookie != nil {
 		h.Set("Cookie", cookie.Name+"="+cookie.Value)
 	}
+	before := r.Stats().Clients
 	p := dial(t, r.wsURL("/ws"+query), h)
 	e := p.waitFor(func(e Event) bool { return e.Type == TypeOnline })
 	p.conn.Close()
+	// Wait until the room has seen this client leave: otherwise its offline
+	// event could reach another client of the test in the middle of what
+	// that test expects to read.
+	for deadline := time.Now().Add(5 * time.Second); r.Stats().Clients > before; {
+		if time.Now().After(deadline) {
+			t.Fatalf("the room still counts %d clients, %d before %s joined", r.Stats().Clients, before, e.Username)
+		}
+		time.Sleep(time.Millisecond)
+	}
 	return e.Username
 }
 
