@@ -259,8 +259,10 @@ func TestCloseSaysGoingAway(t *testing.T) {
 		t.Errorf("held long poll answered %q, want []", got)
 	}
 	<-closed
-	if took := time.Since(began); took > time.Second {
-		t.Errorf("Close took %v with every client answering at once", took)
+	// A held long poll would keep Close waiting for its 30 s default wait;
+	// the bound is far below that and far above a busy machine's slowness.
+	if took := time.Since(began); took > 10*time.Second {
+		t.Errorf("Close took %v: it waited for the held long poll instead of answering it", took)
 	}
 	if _, err := d.Publish("ann", "too late"); err == nil {
 		t.Error("Publish after Close succeeded")
