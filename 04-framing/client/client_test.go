@@ -15,6 +15,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"example.com/wswalk/04-framing/frame"
+	"example.com/wswalk/04-framing/internal/gorillaecho"
 	"example.com/wswalk/04-framing/server"
 	"example.com/wswalk/04-framing/ws"
 )
@@ -24,26 +25,7 @@ import (
 // returns its ws:// URL.
 func gorillaEcho(t testing.TB) string {
 	t.Helper()
-	up := websocket.Upgrader{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := up.Upgrade(w, r, nil)
-		if err != nil {
-			return
-		}
-		defer c.Close()
-		c.SetReadLimit(32 << 20)
-		for {
-			typ, msg, err := c.ReadMessage()
-			if err != nil {
-				return
-			}
-			if err := c.WriteMessage(typ, msg); err != nil {
-				return
-			}
-		}
-	}))
-	t.Cleanup(srv.Close)
-	return "ws" + strings.TrimPrefix(srv.URL, "http") + "/echo"
+	return gorillaecho.Start(t, 32<<20)
 }
 
 // ourEcho starts chapter 04's own server and returns its /echo URL.

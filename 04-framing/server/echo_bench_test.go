@@ -2,12 +2,11 @@ package server
 
 import (
 	"fmt"
-	"net/http"
-	"net/http/httptest"
-	"strings"
 	"testing"
 
 	"github.com/gorilla/websocket"
+
+	"example.com/wswalk/04-framing/internal/gorillaecho"
 )
 
 // BenchmarkEcho compares our /echo with an echo server written with
@@ -51,26 +50,7 @@ func BenchmarkEcho(b *testing.B) {
 // gorillaEchoServer is the reference: gorilla's Upgrader on net/http,
 // reading and writing whole messages like our Echo.
 func gorillaEchoServer(b *testing.B) string {
-	up := websocket.Upgrader{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := up.Upgrade(w, r, nil)
-		if err != nil {
-			return
-		}
-		defer c.Close()
-		c.SetReadLimit(1 << 20)
-		for {
-			typ, msg, err := c.ReadMessage()
-			if err != nil {
-				return
-			}
-			if err := c.WriteMessage(typ, msg); err != nil {
-				return
-			}
-		}
-	}))
-	b.Cleanup(srv.Close)
-	return "ws" + strings.TrimPrefix(srv.URL, "http") + "/echo"
+	return gorillaecho.Start(b, 1<<20)
 }
 
 func sizeName(n int) string {
