@@ -1,16 +1,19 @@
 // Package chat is a broadcast room on chapter 04's hand-rolled frames:
 // every text message a member sends reaches every member, as a JSON event.
 //
-// A member that reads slowly must not slow the room down. Each member has
-// a bounded queue and its own writer goroutine; the broadcast only ever
-// tries to put an event in a queue, never waits, and a member whose queue
-// is full is dropped (closed with 1008) instead of being waited for.
+// A member that reads slowly must not slow the room down. Package room
+// gives each member a bounded queue; a broadcast only ever tries to put a
+// message in it, never waits, and a member whose queue is full is dropped
+// (closed with 1008) instead of being waited for. Joins and leaves are not
+// queued at all: they become one "online" or "offline" notice with the
+// count, at most every 100 ms, which can never push anyone out.
 package chat
 
 import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,12 +22,9 @@ import (
 
 	"example.com/wswalk/03-raw-handshake/handshake"
 	"example.com/wswalk/04-framing/frame"
+	"example.com/wswalk/04-framing/room"
 	"example.com/wswalk/04-framing/ws"
 )
-
-// DefaultQueue is how many events a member may have waiting, unless the
-// Room says otherwise.
-const DefaultQueue = 64
 
 // maxName is the longest username, in runes.
 const maxName = 32
@@ -34,39 +34,35 @@ type Event struct {
 	Type     string `json:"type"` // "message", "online" or "offline"
 	Username string `json:"username"`
 	Body     string `json:"body,omitempty"`
-	Time     string `json:"time"` // RFC 3339
+	Time     string `json:"time"`            // RFC 3339
+	Count    int    `json:"count,omitempty"` // online, offline: members now
 }
 
-// Room is one chat room. The zero value is ready to use; Handle is its
-// server.Handler.
+// Room is one chat room on chapter 04's connections: package room's
+// members and queues, with this chapter's events. The zero value is
+// ready to use; Handle is its server.Handler.
 type Room struct {
-	Queue int // events a member may have waiting; DefaultQueue if 0
+	Queue int // chat messages a member may have waiting; room.DefaultQueue if 0
 
-	mu      sync.Mutex
-	members map[*member]struct{}
-	guests  int
-}
-
-// member is one connection in the room.
-type member struct {
-	conn    *ws.Conn
-	name    string
-	out     chan []byte   // encoded events waiting to be written
-	dropped chan struct{} // closed when the member leaves or is dropped
-	drop    sync.Once
-	slow    atomic.Bool // dropped because its queue was full
+	once   sync.Once
+	room   room.Room[[]byte]
+	ids    atomic.Uint64
+	guests atomic.Uint64
 }
 
 // Handle runs one member's connection: join, relay their messages, leave.
 func (r *Room) Handle(c *ws.Conn, req *handshake.Request) {
-	m := &member{
-		conn:    c,
-		out:     make(chan []byte, or(r.Queue, DefaultQueue)),
-		dropped: make(chan struct{}),
+	r.once.Do(func() {
+		r.room.Queue = r.Queue
+		r.room.Presence = r.presence
+	})
+	name := requestedName(req)
+	if name == "" {
+		name = fmt.Sprintf("guest-%d", r.guests.Add(1))
 	}
-	r.join(m, requestedName(req))
+	m := r.room.Join(strconv.FormatUint(r.ids.Add(1), 10), name)
 	done := make(chan struct{})
-	go func() { defer close(done); r.writeLoop(m) }()
+	go func() { defer close(done); writeLoop(c, &r.room, m) }()
 
 	refused := false
 	for {
@@ -87,93 +83,59 @@ func (r *Room) Handle(c *ws.Conn, req *handshake.Request) {
 		if body == "" {
 			continue
 		}
-		r.broadcast(Event{Type: "message", Username: m.name, Body: body})
+		r.room.Send(encode(Event{Type: "message", Username: m.Name, Body: body}))
 	}
-	r.leave(m)
+	r.room.Leave(m)
 	<-done
 }
 
 // Online returns the names of the members, in no particular order.
 func (r *Room) Online() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	names := make([]string, 0, len(r.members))
-	for m := range r.members {
-		names = append(names, m.name)
+	var names []string
+	for _, m := range r.room.Members() {
+		names = append(names, m.Name)
 	}
 	return names
 }
 
-func (r *Room) join(m *member, name string) {
-	r.mu.Lock()
-	if name == "" {
-		r.guests++
-		name = fmt.Sprintf("guest-%d", r.guests)
+// presence is the notice after people came or went: the latest of them,
+// and how many are here now.
+func (r *Room) presence(last room.Change) []byte {
+	e := Event{Type: "offline", Username: last.Name, Count: r.room.Len()}
+	if last.Online {
+		e.Type = "online"
 	}
-	m.name = name
-	if r.members == nil {
-		r.members = map[*member]struct{}{}
-	}
-	r.members[m] = struct{}{}
-	r.mu.Unlock()
-	r.broadcast(Event{Type: "online", Username: name})
+	return encode(e)
 }
 
-// leave removes m, unless the room already dropped it, and tells the rest.
-func (r *Room) leave(m *member) {
-	r.mu.Lock()
-	_, still := r.members[m]
-	delete(r.members, m)
-	r.mu.Unlock()
-	m.drop.Do(func() { close(m.dropped) }) // stops the writer
-	if still {
-		r.broadcast(Event{Type: "offline", Username: m.name})
-	}
+func encode(e Event) []byte {
+	e.Time = time.Now().UTC().Format(time.RFC3339)
+	data, _ := json.Marshal(e) // a struct of strings always encodes
+	return data
 }
 
-// broadcast queues ev for every member without ever waiting: a member
-// whose queue is full is dropped on the spot.
-func (r *Room) broadcast(ev Event) {
-	ev.Time = time.Now().UTC().Format(time.RFC3339)
-	data, err := json.Marshal(ev)
-	if err != nil {
-		return // a struct of strings always encodes
-	}
-	var slow []*member
-	r.mu.Lock()
-	for m := range r.members {
-		select {
-		case m.out <- data:
-		default:
-			delete(r.members, m)
-			slow = append(slow, m)
-		}
-	}
-	r.mu.Unlock()
-	for _, m := range slow {
-		m.slow.Store(true)
-		m.drop.Do(func() { close(m.dropped) })
-		// The others learn it left; this recursion ends because each
-		// member can be dropped only once.
-		r.broadcast(Event{Type: "offline", Username: m.name})
-	}
-}
-
-// writeLoop is the member's only writer of events: it takes them from the
-// queue and writes them, each write bounded by the write deadline. (An
-// idle member is pinged by ws.Conn itself, so a dead one is noticed.)
-func (r *Room) writeLoop(m *member) {
+// writeLoop is the member's only writer: it writes chat messages and
+// notices as they come, each write bounded by the connection's write
+// deadline. (An idle member is pinged by ws.Conn itself, so a dead one
+// is noticed.)
+func writeLoop(c *ws.Conn, r *room.Room[[]byte], m *room.Member[[]byte]) {
 	for {
 		select {
-		case data := <-m.out:
-			if err := m.conn.WriteMessage(frame.OpText, data); err != nil {
+		case data := <-m.Messages():
+			if c.WriteMessage(frame.OpText, data) != nil {
 				return
 			}
-		case <-m.dropped:
-			if m.slow.Load() {
+		case <-m.Noticed():
+			for _, data := range r.Notices(m) {
+				if c.WriteMessage(frame.OpText, data) != nil {
+					return
+				}
+			}
+		case <-m.Gone():
+			if m.Evicted() {
 				// §7.4.1: 1008, the connection broke this room's policy.
 				// Handle's ReadMessage then sees the answer and returns.
-				m.conn.Close(frame.ClosePolicyViolation, "too slow: events were piling up")
+				c.Close(frame.ClosePolicyViolation, "too slow: messages were piling up")
 			}
 			return
 		}
@@ -194,12 +156,4 @@ func requestedName(req *handshake.Request) string {
 		name = string([]rune(name)[:maxName])
 	}
 	return name
-}
-
-func or[T comparable](v, def T) T {
-	var zero T
-	if v == zero {
-		return def
-	}
-	return v
 }

@@ -69,12 +69,12 @@ func TestRoomBroadcast(t *testing.T) {
 	t.Parallel()
 	addr := startRoom(t, &Room{}, server.Config{})
 	ann := join(t, addr, "ann")
-	if diff := cmp.Diff(Event{Type: "online", Username: "ann"}, next(t, ann)); diff != "" {
+	if diff := cmp.Diff(Event{Type: "online", Username: "ann", Count: 1}, next(t, ann)); diff != "" {
 		t.Fatalf("ann's first event (-want +got):\n%s", diff)
 	}
 	bob := join(t, addr, "bob")
 	for _, c := range []*websocket.Conn{ann, bob} {
-		if diff := cmp.Diff(Event{Type: "online", Username: "bob"}, next(t, c)); diff != "" {
+		if diff := cmp.Diff(Event{Type: "online", Username: "bob", Count: 2}, next(t, c)); diff != "" {
 			t.Fatalf("bob joining (-want +got):\n%s", diff)
 		}
 	}
@@ -87,7 +87,7 @@ func TestRoomBroadcast(t *testing.T) {
 		}
 	}
 	bob.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(1000, ""), time.Now().Add(time.Second))
-	if diff := cmp.Diff(Event{Type: "offline", Username: "bob"}, next(t, ann)); diff != "" {
+	if diff := cmp.Diff(Event{Type: "offline", Username: "bob", Count: 1}, next(t, ann)); diff != "" {
 		t.Fatalf("bob leaving (-want +got):\n%s", diff)
 	}
 }
@@ -99,7 +99,7 @@ func TestRoomGuestNames(t *testing.T) {
 	a := join(t, addr, "")
 	next(t, a)
 	b := join(t, addr, "")
-	if diff := cmp.Diff(Event{Type: "online", Username: "guest-2"}, next(t, b)); diff != "" {
+	if diff := cmp.Diff(Event{Type: "online", Username: "guest-2", Count: 2}, next(t, b)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
@@ -131,7 +131,7 @@ func TestSlowMemberDropped(t *testing.T) {
 	slow.NetConn().(*net.TCPConn).SetReadBuffer(4 << 10)
 	next(t, slow) // its own "online": it has joined before fast does
 	fast := join(t, addr, "fast")
-	if diff := cmp.Diff(Event{Type: "online", Username: "fast"}, next(t, fast)); diff != "" {
+	if diff := cmp.Diff(Event{Type: "online", Username: "fast", Count: 2}, next(t, fast)); diff != "" {
 		t.Fatalf("(-want +got):\n%s", diff)
 	}
 	body := strings.Repeat("x", 16<<10)
@@ -144,7 +144,7 @@ func TestSlowMemberDropped(t *testing.T) {
 		}
 		for {
 			ev := next(t, fast)
-			if ev == (Event{Type: "offline", Username: "slow"}) {
+			if ev == (Event{Type: "offline", Username: "slow", Count: 1}) {
 				dropped = true
 				continue
 			}
