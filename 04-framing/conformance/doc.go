@@ -3,8 +3,18 @@
 // crafted byte by byte (masked with a fresh random key, or deliberately
 // not), and checks each reaction of the server against RFC 6455.
 //
-// The package has no code besides its tests. Run(t, target) runs every
-// case against any echo server; the tests run it against two:
+// Run(t, target) runs every case against any echo server, from any
+// test: the package is a test helper, like net/http/httptest, and another
+// chapter checks its own /echo with
+//
+//	conformance.Run(t, conformance.Target{
+//		Name:       "gorilla echo",
+//		Addr:       ln.Addr().String(), // host:port of a running server
+//		Path:       "/echo",
+//		MaxMessage: 64 << 10, // the server's read limit
+//	})
+//
+// The package's own tests run it against two servers:
 //
 //	TestReference   gorilla/websocket's Upgrader with a small echo handler
 //	TestHandRolled  chapter 04's own server (package server), built on frame
@@ -17,6 +27,13 @@
 //	go test ./04-framing/conformance/ -race
 //	go test ./04-framing/conformance/ -run 'TestHandRolled/6_utf8' -v
 //	go test ./04-framing/conformance/ -run '^$' -bench Echo
+//
+// The suite is in harness.go (Target, Run), session.go, expect.go and
+// read.go (one case's connection: writing crafted bytes, checking what
+// comes back), wire.go (frames and the handshake by hand), payload.go and
+// one cases_*.go file per group of sections; the _test.go files hold
+// only the servers it runs against, the checks of the suite itself and
+// the benchmarks.
 //
 // Each case runs on its own connection and is named by its Autobahn case
 // number where one corresponds (1.1.3), or by a number with an x where

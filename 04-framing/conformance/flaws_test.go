@@ -66,3 +66,16 @@ func TestSuiteAnswersServerPings(t *testing.T) {
 		}
 	}
 }
+
+// findCase returns the case with the given id, as the suite builds it for tg.
+func findCase(t *testing.T, tg Target, id string) testCase {
+	for _, sec := range sections {
+		for _, c := range sec.cases(tg) {
+			if c.id == id {
+				return c
+			}
+		}
+	}
+	t.Fatalf("no case %s", id)
+	return testCase{}
+}

@@ -21,8 +21,10 @@ type Target struct {
 	// Deviations lists, by case id, the cases where this server is known
 	// to depart from RFC 6455, with how. Such a case still runs: it must
 	// still fail (else the list is stale and the suite says so), and its
-	// failure is logged instead of failing the test. Only a reference
-	// server may have deviations; the server under test has none.
+	// failure is logged instead of failing the test. An id that names no
+	// case fails the test too, so a typo cannot hide a failure. A server
+	// of our own lists none; one built on a library lists only what the
+	// library does not let it fix.
 	Deviations map[string]string
 }
 
@@ -56,8 +58,28 @@ var sections = []section{
 }
 
 // Run runs every case against tg, each on a fresh connection, in
-// parallel within a section.
+// parallel within a section, as subtests named section/id_name
+// (0_handshake/h.1_connection_token_in_a_list), so that -run picks one
+// section or one case.
 func Run(t *testing.T, tg Target) {
+	t.Helper()
+	if tg.Addr == "" || tg.Path == "" || tg.MaxMessage <= 0 {
+		t.Fatalf("conformance.Run: Target needs Addr, Path and MaxMessage, got %+v", tg)
+	}
+	if tg.Name == "" {
+		tg.Name = tg.Addr
+	}
+	known := make(map[string]bool)
+	for _, sec := range sections {
+		for _, c := range sec.cases(tg) {
+			known[c.id] = true
+		}
+	}
+	for id := range tg.Deviations {
+		if !known[id] {
+			t.Errorf("%s lists a deviation on %s, which is no case of the suite", tg.Name, id)
+		}
+	}
 	for _, sec := range sections {
 		t.Run(sec.name, func(t *testing.T) {
 			for _, c := range sec.cases(tg) {
@@ -112,17 +134,4 @@ func problems(tg Target, c testCase, timeout time.Duration, logf func(string, ..
 	c.run(s)
 	s.finish()
 	return out, nil
-}
-
-// findCase returns the case with the given id, as the suite builds it for tg.
-func findCase(t *testing.T, tg Target, id string) testCase {
-	for _, sec := range sections {
-		for _, c := range sec.cases(tg) {
-			if c.id == id {
-				return c
-			}
-		}
-	}
-	t.Fatalf("no case %s", id)
-	return testCase{}
 }
