@@ -14,7 +14,7 @@ import (
 // endpoint may send (§7.4.1, §7.4.2: 0-999 unused, 1004-1006 and 1015
 // reserved, 1016-2999 for future RFCs, 5000 and up undefined), fail the
 // connection with 1002.
-func closeCases(Target) []testCase {
+func closeCases(tg Target) []testCase {
 	cs := []testCase{
 		{"7.1.1", "text_then_close", func(s *session) {
 			s.send(text("Hello World!"))
@@ -39,7 +39,7 @@ func closeCases(Target) []testCase {
 			s.expectClose(1000)
 		}},
 		{"7.1.6", "large_text_close_ping", func(s *session) {
-			p := asciiPayload(256 << 10)
+			p := asciiPayload(min(256<<10, tg.MaxMessage)) // within the limit, or 1009 is right
 			s.send(textBytes(p), closeFrame(1000, ""), ping("Hello World!"))
 			s.expect(textEvBytes(p))
 			s.expectClose(1000)
