@@ -93,6 +93,9 @@ func run(ctx context.Context, args []string, stderr io.Writer, listening func(ad
 		cfg.History = chat.NewMemoryHistory(*keep)
 	}
 	srv := chat.NewServer(cfg)
+	if store != nil {
+		store.Start(srv) // until store.Close, deferred above
+	}
 	srv.Handle("/status", history.StatusHandler(store))
 	// /compare: chapter 05's side-by-side page, its techniques on ports of
 	// their own.

@@ -14,8 +14,8 @@ import (
 type Config struct {
 	// History keeps the room's last messages; nil means NewMemoryHistory(100).
 	History History
-	// Relay joins several servers into one room; nil means this server is
-	// the whole room.
+	// Relay shares the room with other servers (chapter 06); nil means
+	// this server is the whole room.
 	Relay Relay
 
 	// Origins lists the browser origins allowed besides the page's own,
@@ -39,15 +39,13 @@ type Config struct {
 	// (4096); MaxName the longest username, in runes (32).
 	MaxBody int
 	MaxName int
-	// SendQueue is how many events may wait for a slow client (64) before
-	// it is disconnected with 1008, so that it never slows the room.
+	// SendQueue is how many chat messages may wait for a slow client (64)
+	// before it is disconnected with 1008, so that it never slows the
+	// room. Notices (presence, errors) take no place in it.
 	SendQueue int
-	// MaxListed is the largest room whose member list is sent in online and
-	// offline events (100); Announce the largest room in which joins and
-	// leaves are announced at all (1000). Presence is O(n²) on the wire:
-	// n joins each told to n people.
+	// MaxListed is the largest room whose member list is sent in online
+	// and offline events (100); larger rooms get the count alone.
 	MaxListed int
-	Announce  int
 
 	// Compress negotiates permessage-deflate (RFC 7692) when the client offers it.
 	Compress bool
@@ -70,7 +68,6 @@ const (
 	DefaultMaxName    = 32
 	DefaultSendQueue  = 64
 	DefaultMaxListed  = 100
-	DefaultAnnounce   = 1000
 	DefaultHistory    = 100
 )
 
@@ -93,7 +90,6 @@ func (c Config) withDefaults() Config {
 	setInt(&c.MaxName, DefaultMaxName)
 	setInt(&c.SendQueue, DefaultSendQueue)
 	setInt(&c.MaxListed, DefaultMaxListed)
-	setInt(&c.Announce, DefaultAnnounce)
 	if c.Page == nil {
 		c.Page = web.FS
 	}

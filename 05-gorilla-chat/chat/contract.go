@@ -11,12 +11,7 @@ const (
 	TypeMessage = "message" // someone said something
 	TypeOnline  = "online"  // someone joined the room
 	TypeOffline = "offline" // someone left it
-	TypeError   = "error"   // what the server could not do for this client
-
-	// TypeMembers travels only between servers, through a Relay, and is
-	// never sent to a browser: one server's list of its own members, so a
-	// server that starts late learns who is already in the room.
-	TypeMembers = "members"
+	TypeError   = "error"   // what the server could not do, or a notice
 )
 
 // Event is one server-to-client frame: a JSON object, one per text frame.
@@ -25,9 +20,11 @@ const (
 //
 // Message IDs are decimal integers as strings, increasing within a room; the
 // History gives them out, so two servers sharing a room (chapter 06) never
-// give the same ID twice. Members is set on online and offline events: the
-// whole room after the change, so a page can draw its member list from the
-// last such event alone.
+// give the same ID twice. Online and offline events are notices: the room
+// sends a member the newest one instead of every one (package room), so
+// each carries the whole state, Count always and Members (the whole room)
+// while it is small enough to list, and names the latest who came or went.
+// A page draws its member list from the last such event alone.
 type Event struct {
 	Type     string    `json:"type"`
 	ID       string    `json:"id,omitempty"`
@@ -73,17 +70,17 @@ type History interface {
 	Since(ctx context.Context, id string) ([]Event, error)
 }
 
-// Relay joins the hubs of several server processes into one room (chapter
-// 06: Redis Pub/Sub). A hub with a Relay publishes every event (message,
-// online, offline) through it and delivers to its own clients what comes
-// back, its own events included, so every server delivers one order. When
-// Publish fails, the hub delivers the event locally and tells its clients
-// the room is degraded; it never stops chatting.
+// A Relay makes a server one of several that share one room (chapter 06
+// does it over Redis). Without one, a server is the whole room: a stored
+// message goes straight to its members.
 type Relay interface {
-	// Publish sends e to every server in the room, this one included.
+	// Publish passes a stored message to every server of the room, this
+	// one included; each hands it to its members with Server.Deliver. When
+	// it fails, the server delivers the message here only and tells its
+	// members that the room is degraded; it never stops chatting.
 	Publish(ctx context.Context, e Event) error
-	// Subscribe calls deliver for every event published in the room, in
-	// order, until ctx ends. It returns only when ctx ends, reconnecting by
-	// itself when the connection behind it is lost.
-	Subscribe(ctx context.Context, deliver func(Event)) error
+	// Here tells the other servers who is on this one, after members came
+	// or went (batched: at most once per presence notice). They pass it to
+	// their Server.Elsewhere.
+	Here(members []Member)
 }

@@ -30,7 +30,7 @@ type fanoutTarget struct {
 // client, so joining 1,000 clients does not send half a million online
 // events first.
 func room05(b *testing.B) fanoutTarget {
-	s := NewServer(Config{Logger: quiet, SendQueue: 256, Announce: 1})
+	s := NewServer(Config{Logger: quiet})
 	ts := httptest.NewServer(s)
 	b.Cleanup(func() {
 		s.Shutdown(b.Context())

@@ -7,8 +7,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,13 +22,13 @@ import (
 // quiet keeps the tests' output to what failed.
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
-// room is a Server behind a real HTTP server on loopback.
-type room struct {
+// liveRoom is a Server behind a real HTTP server on loopback.
+type liveRoom struct {
 	*Server
 	http *httptest.Server
 }
 
-func startRoom(t *testing.T, cfg Config) *room {
+func startRoom(t *testing.T, cfg Config) *liveRoom {
 	t.Helper()
 	if cfg.Logger == nil {
 		cfg.Logger = quiet
@@ -39,10 +41,10 @@ func startRoom(t *testing.T, cfg Config) *room {
 		s.Shutdown(ctx)
 		ts.Close()
 	})
-	return &room{Server: s, http: ts}
+	return &liveRoom{Server: s, http: ts}
 }
 
-func (r *room) wsURL(path string) string {
+func (r *liveRoom) wsURL(path string) string {
 	return "ws" + strings.TrimPrefix(r.http.URL, "http") + path
 }
 
@@ -67,10 +69,15 @@ func dial(t *testing.T, url string, h http.Header) *peer {
 }
 
 // join dials /ws as name (query) and reads up to its own online event.
-func (r *room) join(t *testing.T, name string) *peer {
+func (r *liveRoom) join(t *testing.T, name string) *peer {
 	t.Helper()
 	p := dial(t, r.wsURL("/ws?username="+name), nil)
-	p.waitFor(func(e Event) bool { return e.Type == TypeOnline && e.Username == name })
+	// Presence is a notice: the newest replaces an unsent older one and
+	// names only the latest who came or went, so wait for the state (the
+	// name in the list), not for one event.
+	p.waitFor(func(e Event) bool {
+		return (e.Type == TypeOnline || e.Type == TypeOffline) && slices.Contains(names(e.Members), name)
+	})
 	return p
 }
 
@@ -229,4 +236,77 @@ func (p *peer) readN(n int) []Event {
 		out[i] = p.next()
 	}
 	return out
+}
+
+// testHub joins Servers of one process into one room, the way chapter
+// 06 does over Redis: every message reaches every server's Deliver, and
+// each server's members reach the others' Elsewhere. Each server talks to
+// it through its own relayEnd.
+type testHub struct {
+	mu      sync.Mutex
+	servers []*Server
+	here    map[*Server][]Member
+	apply   map[*Server]*sync.Mutex // one Elsewhere at a time per server
+}
+
+type relayEnd struct {
+	hub  *testHub
+	self *Server
+}
+
+// startRooms starts n servers sharing one room through a testHub.
+func startRooms(t *testing.T, n int, cfg Config) []*liveRoom {
+	hub := &testHub{here: map[*Server][]Member{}, apply: map[*Server]*sync.Mutex{}}
+	var rooms []*liveRoom
+	for range n {
+		end := &relayEnd{hub: hub}
+		c := cfg
+		c.Relay = end
+		r := startRoom(t, c)
+		end.self = r.Server
+		hub.mu.Lock()
+		hub.servers = append(hub.servers, r.Server)
+		hub.apply[r.Server] = &sync.Mutex{}
+		hub.mu.Unlock()
+		rooms = append(rooms, r)
+	}
+	return rooms
+}
+
+func (e *relayEnd) Publish(ctx context.Context, ev Event) error {
+	e.hub.mu.Lock()
+	defer e.hub.mu.Unlock()
+	for _, s := range e.hub.servers {
+		s.Deliver(ev)
+	}
+	return nil
+}
+
+// Here tells the other servers from goroutines, as a network would, so
+// no server waits on another; each reads the newest lists when it runs.
+func (e *relayEnd) Here(members []Member) {
+	e.hub.mu.Lock()
+	defer e.hub.mu.Unlock()
+	e.hub.here[e.self] = members
+	for _, s := range e.hub.servers {
+		if s == e.self {
+			continue
+		}
+		go func() {
+			e.hub.mu.Lock()
+			apply := e.hub.apply[s]
+			e.hub.mu.Unlock()
+			apply.Lock()
+			defer apply.Unlock()
+			e.hub.mu.Lock()
+			var others []Member
+			for o, ms := range e.hub.here {
+				if o != s {
+					others = append(others, ms...)
+				}
+			}
+			e.hub.mu.Unlock()
+			s.Elsewhere(others)
+		}()
+	}
 }

@@ -20,7 +20,7 @@ import (
 func BenchmarkIdleConnections(b *testing.B) {
 	const n = 5000
 	for b.Loop() {
-		s := NewServer(Config{Logger: quiet, Announce: 1})
+		s := NewServer(Config{Logger: quiet})
 		ts := httptest.NewServer(s)
 		addr := ts.Listener.Addr().String()
 

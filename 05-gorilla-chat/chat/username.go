@@ -80,20 +80,22 @@ func nameMAC(secret []byte, name string) []byte {
 	return m.Sum(nil)
 }
 
-// username picks the name for a request: ?username= (for scripts), else a
-// valid signed cookie; "" when neither gives one (the caller names a guest).
-// A forged or edited cookie is ignored, as if there were none.
+// username picks the name for a request: a valid signed cookie (the name
+// the login form gave this browser) wins; else ?username=, which is for
+// scripts and tests, a wish and no proof of who anyone is; else "" (the
+// caller names a guest). A forged or edited cookie is ignored, as if
+// there were none.
 func (s *Server) username(r *http.Request) string {
-	if q := cleanName(r.URL.Query().Get("username"), s.cfg.MaxName); q != "" {
-		return q
-	}
 	if c, err := r.Cookie(CookieName); err == nil {
 		if name, ok := verifyName(s.cfg.Secret, c.Value); ok {
-			return cleanName(name, s.cfg.MaxName)
+			if name = cleanName(name, s.cfg.MaxName); name != "" {
+				return name
+			}
+		} else {
+			s.log.Info("forged or stale username cookie ignored", "remote", r.RemoteAddr)
 		}
-		s.log.Info("forged or stale username cookie ignored", "remote", r.RemoteAddr)
 	}
-	return ""
+	return cleanName(r.URL.Query().Get("username"), s.cfg.MaxName)
 }
 
 // serveLogin is the login form's target. POST sets the signed cookie (an

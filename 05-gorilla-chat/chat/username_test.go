@@ -13,7 +13,7 @@ import (
 )
 
 // login posts the login form and returns the cookie it set.
-func (r *room) login(t *testing.T, name string) *http.Cookie {
+func (r *liveRoom) login(t *testing.T, name string) *http.Cookie {
 	t.Helper()
 	req, _ := http.NewRequest("POST", r.http.URL+"/login", strings.NewReader(url.Values{"username": {name}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -38,7 +38,7 @@ func (r *room) login(t *testing.T, name string) *http.Cookie {
 
 // nameFor joins with the given query and cookie and returns the name the
 // room gave.
-func (r *room) nameFor(t *testing.T, query string, cookie *http.Cookie) string {
+func (r *liveRoom) nameFor(t *testing.T, query string, cookie *http.Cookie) string {
 	t.Helper()
 	h := http.Header{}
 	if cookie != nil {
@@ -81,8 +81,9 @@ func TestUsernameFromSignedCookie(t *testing.T) {
 	resp.Body.Close()
 	diff(t, "GET /login", map[string]string{"username": "Ann Lee"}, who)
 
-	// ?username= is for scripts, and wins.
-	diff(t, "query over cookie", "bot", r.nameFor(t, "?username=bot", cookie))
+	// A verified name wins over ?username=, which anyone can type: Ann's
+	// signed cookie is not overridden by asking to be someone else.
+	diff(t, "cookie over query", "Ann Lee", r.nameFor(t, "?username=bot", cookie))
 }
 
 // Editing the cookie, or bringing one signed under another secret, gets

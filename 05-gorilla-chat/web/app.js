@@ -30,8 +30,12 @@ let retryTimer = null;
 function connect() {
   clearTimeout(retryTimer);
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-  let url = scheme + "//" + location.host + "/ws";
-  if (lastId !== null) url += "?since=" + lastId;
+  const url = new URL(scheme + "//" + location.host + "/ws");
+  // ?username= on the page's address is passed on: a name for a demo tab
+  // (the signed cookie of the login form still wins over it).
+  const name = new URLSearchParams(location.search).get("username");
+  if (name) url.searchParams.set("username", name);
+  if (lastId !== null) url.searchParams.set("since", String(lastId));
   setState("connecting", attempt ? "reconnecting…" : "connecting…");
   const ws = new WebSocket(url);
   socket = ws;

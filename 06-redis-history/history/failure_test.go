@@ -38,8 +38,8 @@ func TestRedisLostAndBack(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	recA, recB := &recorder{}, &recorder{}
 	doneA, doneB := make(chan error, 1), make(chan error, 1)
-	go func() { doneA <- a.Subscribe(ctx, recA.deliver) }()
-	go func() { doneB <- b.Subscribe(ctx, recB.deliver) }()
+	go func() { doneA <- a.Subscribe(ctx, recA) }()
+	go func() { doneB <- b.Subscribe(ctx, recB) }()
 	eventually(t, 5*time.Second, "both subscribed", func() bool {
 		n, _ := a.rdb.HLen(context.Background(), a.keys.Members).Result()
 		return n == 2

@@ -14,9 +14,10 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// envelope is what travels on the room's channel: the event and the server
-// that published it. Members alone (no event) announces a server's members
-// after it reconnected.
+// envelope is what travels on the room's channel: a message and the server
+// that published it, or (no event) a server's list of its own members:
+// presence crosses Redis once per server per presence notice, not once per
+// client.
 type envelope struct {
 	Server  string        `json:"server"`
 	Shown   bool          `json:"shown,omitempty"` // the server's own clients had it
@@ -26,9 +27,15 @@ type envelope struct {
 
 // memberEntry is one server's field in <room>:members.
 type memberEntry struct {
-	Seen    int64         `json:"seen_ms"`       // unix milliseconds of the last refresh
-	Hub     string        `json:"hub,omitempty"` // the chat.Server's ID, its clients' prefix
+	Seen    int64         `json:"seen_ms"` // unix milliseconds of the last refresh
 	Members []chat.Member `json:"members"`
+}
+
+// Local is the chat server a Room relays for: chapter 05's chat.Server.
+type Local interface {
+	Deliver(e chat.Event)             // a message for its clients
+	Elsewhere(members []chat.Member) // who is on the other servers
+	Notify(kind, body string)         // a notice for its clients
 }
 
 // staleAfter is how many refresh periods (Options.Refresh) an entry in
@@ -36,35 +43,23 @@ type memberEntry struct {
 // (killed without saying goodbye) and its members as gone.
 const staleAfter = 4
 
-// Publish sends e to every server in the room, this one included. A message
-// that Add already published (in the same script that stored it) is not
-// sent again. Online and offline events also record this server's members
-// in <room>:members, in the same round trip, for servers that join later.
+// Publish sends a stored message to every server in the room, this one
+// included. A message that Add already published (in the same script that
+// stored it) is not sent again.
 func (r *Room) Publish(ctx context.Context, e chat.Event) error {
 	r.mu.Lock()
-	if e.Type == chat.TypeMessage && r.published[e.ID] {
+	if r.published[e.ID] {
 		delete(r.published, e.ID)
 		r.mu.Unlock()
 		return nil
 	}
-	if e.Type == chat.TypeMessage && r.isPending(e.ID) {
+	if r.isPending(e.ID) {
 		// Still queued for Redis: publishing it now would let it overtake
 		// the queued ones before it. The flusher publishes it in its turn;
-		// meanwhile the hub delivers it here and reports the room degraded.
+		// meanwhile the server delivers it here and reports the room degraded.
 		r.mu.Unlock()
 		return fmt.Errorf("history: publish: message %s is queued until Redis is back", e.ID)
 	}
-	presence := e.Type == chat.TypeOnline || e.Type == chat.TypeOffline
-	if presence {
-		r.localMembers = slices.Clone(e.Members)
-	}
-	if e.Type == chat.TypeMembers {
-		// The hub announces itself with its ID: remembered, so that after
-		// a reconnect this Room can speak for it (see refresh).
-		r.hubID = e.ClientID
-		r.localMembers = slices.Clone(e.Members)
-	}
-	hub := r.hubID
 	r.mu.Unlock()
 
 	data, err := json.Marshal(envelope{Server: r.server, Event: &e})
@@ -73,36 +68,76 @@ func (r *Room) Publish(ctx context.Context, e chat.Event) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
-	if !presence {
-		err = r.rdb.Publish(ctx, r.keys.Channel, data).Err()
-	} else {
-		entry, _ := json.Marshal(memberEntry{Seen: time.Now().UnixMilli(), Hub: hub, Members: e.Members})
-		_, err = r.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-			p.HSet(ctx, r.keys.Members, r.server, entry)
-			p.Publish(ctx, r.keys.Channel, data)
-			return nil
-		})
-	}
-	if err != nil {
+	if err := r.rdb.Publish(ctx, r.keys.Channel, data).Err(); err != nil {
 		return fmt.Errorf("history: publish: %w", err)
 	}
 	return nil
 }
 
-// Subscribe calls deliver for every event published in the room, in the
-// order Redis received them, until ctx ends. When the connection is lost it
-// reconnects with backoff, then catches up on the messages it missed from
-// the history list, so each is delivered exactly once. Online and offline
-// events are delivered with the members of every server in the room. When
-// the connection is lost, deliver gets an error event for this server's
-// clients, so their pages show the room degraded at once.
-func (r *Room) Subscribe(ctx context.Context, deliver func(chat.Event)) error {
+// Here records who is on this server and tells the other servers: its
+// entry in <room>:members (for servers that start later) and its list on
+// the channel, in one round trip. The chat server calls it at most once
+// per presence notice; the write happens in the background, newest list
+// first, so the caller never waits for Redis.
+func (r *Room) Here(members []chat.Member) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.localMembers = slices.Clone(members)
+	if r.closed {
+		return // the entry is gone for good
+	}
+	r.wg.Go(func() {
+		r.hereMu.Lock()
+		defer r.hereMu.Unlock()
+		r.mu.Lock()
+		mine := slices.Clone(r.localMembers)
+		r.mu.Unlock()
+		ctx, cancel := context.WithTimeout(context.Background(), r.timeout)
+		defer cancel()
+		entry, _ := json.Marshal(memberEntry{Seen: time.Now().UnixMilli(), Members: mine})
+		data, _ := json.Marshal(envelope{Server: r.server, Members: mine})
+		r.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			p.HSet(ctx, r.keys.Members, r.server, entry)
+			p.Publish(ctx, r.keys.Channel, data)
+			return nil
+		})
+	})
+}
+
+// Start relays the room for local (chapter 05's chat.Server) in the
+// background until Close, and waits for the subscription, at most a
+// couple of timeouts: a client that joins before it would not yet get the
+// messages of other servers, nor its own (they come back through Redis).
+func (r *Room) Start(local Local) {
+	ctx, cancel := context.WithCancel(context.Background())
+	r.wg.Go(func() {
+		defer cancel()
+		select {
+		case <-r.done:
+		case <-ctx.Done():
+		}
+	})
+	r.wg.Go(func() { r.Subscribe(ctx, local) })
+	select {
+	case <-r.firstLink:
+	case <-time.After(2 * r.timeout):
+		r.log.Printf("history: not subscribed to the room channel yet; letting clients in anyway")
+	}
+}
+
+// Subscribe hands local every message published in the room, in the
+// order Redis received them, and the other servers' members, until ctx
+// ends. When the connection is lost it reconnects with backoff, then
+// catches up on the messages it missed from the history list, so each is
+// delivered exactly once. When the connection is lost, local's clients
+// get a notice at once, so their pages show the room degraded.
+func (r *Room) Subscribe(ctx context.Context, local Local) error {
 	r.setLink(true, false)
 	defer r.setLink(false, false)
 	wait := r.retryMin
 	var lost time.Time
 	for {
-		connected, err := r.subscribeOnce(ctx, deliver, lost)
+		connected, err := r.subscribeOnce(ctx, local, lost)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -110,10 +145,8 @@ func (r *Room) Subscribe(ctx context.Context, deliver func(chat.Event)) error {
 			wait = r.retryMin
 			lost = time.Now()
 			r.log.Printf("history: room channel lost (%v): events from other servers paused, reconnecting", err)
-			// Tell this server's clients now, not at their next message:
-			// the hub passes an error event on to every one of them.
-			deliver(chat.Event{Type: chat.TypeError, Time: time.Now().UTC(),
-				Body: "history degraded: Redis is out of reach, people on other servers too; chatting here goes on"})
+			// Tell this server's clients now, not at their next message.
+			local.Notify("redis", "history degraded: Redis is out of reach, people on other servers too; chatting here goes on")
 		} else {
 			wait = min(2*wait, r.retryMax)
 		}
@@ -131,7 +164,7 @@ func (r *Room) Subscribe(ctx context.Context, deliver func(chat.Event)) error {
 
 // subscribeOnce runs one subscription until it fails or ctx ends; connected
 // says whether it got as far as receiving.
-func (r *Room) subscribeOnce(ctx context.Context, deliver func(chat.Event), lost time.Time) (connected bool, err error) {
+func (r *Room) subscribeOnce(ctx context.Context, local Local, lost time.Time) (connected bool, err error) {
 	ps := r.rdb.Subscribe(ctx)
 	defer ps.Close()
 	// go-redis's blocking read does not watch ctx; closing the connection
@@ -145,10 +178,10 @@ func (r *Room) subscribeOnce(ctx context.Context, deliver func(chat.Event), lost
 	}
 	// Subscribed: from here every event reaches us. What was published
 	// before is in the history list.
-	if err := r.catchUp(ctx, deliver); err != nil {
+	if err := r.catchUp(ctx, local); err != nil {
 		return false, err
 	}
-	r.refresh(ctx, deliver)
+	r.refresh(ctx, local)
 	r.setLink(true, true)
 	defer r.setLink(true, false)
 	if !lost.IsZero() {
@@ -161,7 +194,7 @@ func (r *Room) subscribeOnce(ctx context.Context, deliver func(chat.Event), lost
 			return true, ctx.Err()
 		}
 		if time.Since(refreshed) > r.refreshEvery {
-			r.refresh(ctx, deliver)
+			r.refresh(ctx, local)
 			refreshed = time.Now()
 		}
 		if err != nil {
@@ -175,14 +208,14 @@ func (r *Room) subscribeOnce(ctx context.Context, deliver func(chat.Event), lost
 			continue
 		}
 		if m, ok := msg.(*redis.Message); ok {
-			r.receive(m.Payload, deliver)
+			r.receive(m.Payload, local)
 		}
 	}
 }
 
 // catchUp delivers the messages stored after the last one delivered, except
 // those this server wrote from its memory queue (its clients had them).
-func (r *Room) catchUp(ctx context.Context, deliver func(chat.Event)) error {
+func (r *Room) catchUp(ctx context.Context, local Local) error {
 	cctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
 	raw, err := r.rdb.LRange(cctx, r.keys.History, int64(-r.keep), -1).Result()
@@ -213,50 +246,51 @@ func (r *Room) catchUp(ctx context.Context, deliver func(chat.Event)) error {
 	}
 	r.mu.Unlock()
 	for _, e := range missed {
-		deliver(e)
+		local.Deliver(e)
 	}
 	return nil
 }
 
 // receive handles one payload from the channel.
-func (r *Room) receive(payload string, deliver func(chat.Event)) {
+func (r *Room) receive(payload string, local Local) {
 	var env envelope
 	if err := json.Unmarshal([]byte(payload), &env); err != nil || env.Server == "" {
 		r.log.Printf("history: skipping a bad event on %s: %.60q", r.keys.Channel, payload)
 		return
 	}
 	r.mu.Lock()
-	if env.Event == nil { // a server announcing its members
+	if env.Event == nil { // a server telling who is on it
+		if env.Server == r.server {
+			r.mu.Unlock()
+			return
+		}
 		r.members[env.Server] = env.Members
+		others := r.othersMembers()
 		r.mu.Unlock()
+		local.Elsewhere(others)
 		return
 	}
 	e := *env.Event
-	switch e.Type {
-	case chat.TypeMessage:
-		id := idOf(e)
-		if id > 0 && id <= r.lastDelivered {
-			r.mu.Unlock() // already delivered by catchUp
-			return
-		}
-		if id > 0 {
-			r.lastDelivered = id
-			r.see(e)
-		}
-		if env.Shown && env.Server == r.server {
-			delete(r.flushedOwn, id)
-			r.mu.Unlock() // written back from our queue: our clients had it
-			return
-		}
-	case chat.TypeOnline, chat.TypeOffline:
-		r.members[env.Server] = e.Members
-		e.Members = r.allMembers()
-	case chat.TypeMembers:
-		r.members[env.Server] = e.Members
-		r.hubs[env.Server] = e.ClientID
+	if e.Type != chat.TypeMessage {
+		r.mu.Unlock()
+		return
+	}
+	id := idOf(e)
+	if id > 0 && id <= r.lastDelivered {
+		r.mu.Unlock() // already delivered by catchUp
+		return
+	}
+	if id > 0 {
+		r.lastDelivered = id
+		r.see(e)
+	}
+	if env.Shown && env.Server == r.server {
+		delete(r.flushedOwn, id)
+		r.mu.Unlock() // written back from our queue: our clients had it
+		return
 	}
 	r.mu.Unlock()
-	deliver(e)
+	local.Deliver(e)
 }
 
 // setLink records whether Subscribe runs and whether its channel is up.
@@ -266,75 +300,60 @@ func (r *Room) setLink(subscribing, linked bool) {
 	if r.linked && !linked {
 		r.linkLost = time.Now()
 	}
+	if linked {
+		r.linkedOnce.Do(func() { close(r.firstLink) })
+	}
 	r.subscribing, r.linked = subscribing, linked
 }
 
-// refresh writes this server's entry in <room>:members. With deliver (on
-// every subscribe, first or after a reconnect, and every Options.Refresh)
-// it also reads every server's entry, drops those that stopped refreshing
-// (a server killed without saying goodbye: its members are gone), tells
-// this server's hub the members of every other server (what it heard may
-// have changed while the channel was down), and announces this server's
-// members on the channel for the others.
-func (r *Room) refresh(ctx context.Context, deliver func(chat.Event)) {
+// refresh writes this server's entry in <room>:members (on every
+// subscribe, first or after a reconnect, and every Options.Refresh), reads
+// every server's entry, drops those that stopped refreshing (a server
+// killed without saying goodbye: its members are gone), tells local the
+// members of every other server (what it heard may have changed while the
+// channel was down), and announces this server's members on the channel.
+func (r *Room) refresh(ctx context.Context, local Local) {
 	ctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
 	r.mu.Lock()
-	mine, hub := slices.Clone(r.localMembers), r.hubID
+	mine := slices.Clone(r.localMembers)
 	r.mu.Unlock()
-	entry, _ := json.Marshal(memberEntry{Seen: time.Now().UnixMilli(), Hub: hub, Members: mine})
+	entry, _ := json.Marshal(memberEntry{Seen: time.Now().UnixMilli(), Members: mine})
 	if err := r.rdb.HSet(ctx, r.keys.Members, r.server, entry).Err(); err != nil {
 		return // the receive loop will notice the lost connection
-	}
-	if deliver == nil {
-		return
 	}
 	all, err := r.rdb.HGetAll(ctx, r.keys.Members).Result()
 	if err != nil {
 		return
 	}
-	fresh, hubs := map[string][]chat.Member{}, map[string]string{}
+	fresh := map[string][]chat.Member{}
 	for server, v := range all {
 		var m memberEntry
 		if json.Unmarshal([]byte(v), &m) != nil || time.Since(time.UnixMilli(m.Seen)) > staleAfter*r.refreshEvery {
 			r.rdb.HDel(ctx, r.keys.Members, server)
 			continue
 		}
-		fresh[server], hubs[server] = m.Members, m.Hub
+		if server != r.server {
+			fresh[server] = m.Members
+		}
 	}
-	fresh[r.server] = mine
-	now := time.Now().UTC()
-	var tell []chat.Event
 	r.mu.Lock()
-	for server, h := range r.hubs { // gone while we were away: their part is empty now
-		if _, ok := fresh[server]; !ok && h != "" && h != hub {
-			tell = append(tell, chat.Event{Type: chat.TypeMembers, ClientID: h, Time: now})
-		}
-	}
-	for server, h := range hubs {
-		if server != r.server && h != "" {
-			tell = append(tell, chat.Event{Type: chat.TypeMembers, ClientID: h, Time: now, Members: fresh[server]})
-		}
-	}
-	r.members, r.hubs = fresh, hubs
+	r.members = fresh
+	others := r.othersMembers()
 	r.mu.Unlock()
-	for _, e := range tell {
-		deliver(e)
-	}
-	env := envelope{Server: r.server, Members: mine}
-	if hub != "" {
-		env = envelope{Server: r.server, Event: &chat.Event{Type: chat.TypeMembers, ClientID: hub, Time: now, Members: mine}}
-	}
-	data, _ := json.Marshal(env)
+	local.Elsewhere(others)
+	data, _ := json.Marshal(envelope{Server: r.server, Members: mine})
 	r.rdb.Publish(ctx, r.keys.Channel, data)
 }
 
-// allMembers is the union of every server's members, sorted by name. Call
-// with mu held.
-func (r *Room) allMembers() []chat.Member {
+// othersMembers is every other server's members, sorted by name, each
+// once. Call with mu held.
+func (r *Room) othersMembers() []chat.Member {
 	var all []chat.Member
-	for _, ms := range r.members {
-		all = append(all, ms...)
+	for server, ms := range r.members {
+		if server != r.server {
+			all = append(all, ms...)
+		}
 	}
 	slices.SortFunc(all, func(a, b chat.Member) int {
 		return cmp.Or(cmp.Compare(a.Username, b.Username), cmp.Compare(a.ClientID, b.ClientID))

@@ -42,7 +42,8 @@ type Options struct {
 }
 
 // Room is one chat room kept in Redis. It is both the room's chat.History
-// (Add, Since) and its chat.Relay (Publish, Subscribe): the same script
+// (Add, Since) and its chat.Relay (Publish, Here; Subscribe feeds the
+// chat server what the other servers said): the same script
 // that stores a message publishes it, so history order and delivery order
 // are one order. Close it when done.
 type Room struct {
@@ -64,12 +65,14 @@ type Room struct {
 	publishedFIFO []string                 // the same, in order, to bound the map
 	flushedOwn    map[int64]bool           // IDs written by the flusher: clients here had them
 	lastDelivered int64                    // highest message ID handed to Subscribe's deliver
-	members       map[string][]chat.Member // server ID -> its members, as last heard
-	hubs          map[string]string        // server ID -> its hub's ID (chat.Server.ID)
-	hubID         string                   // our hub's ID, from its members events
-	localMembers  []chat.Member            // this server's members, as last published
+	members       map[string][]chat.Member // other server's ID -> its members, as last heard
+	localMembers  []chat.Member            // this server's members, as last told by Here
+	hereMu        sync.Mutex               // one Here write at a time
+	closed        bool                     // Close has begun
 	subscribing   bool                     // Subscribe is running
 	linked        bool                     // and its channel is up
+	firstLink     chan struct{}            // closed when it is up the first time
+	linkedOnce    sync.Once
 	linkLost      time.Time                // when it went down
 
 	done      chan struct{}
@@ -97,8 +100,8 @@ func Open(ctx context.Context, o Options) (*Room, error) {
 		published:    map[string]bool{},
 		flushedOwn:   map[int64]bool{},
 		members:      map[string][]chat.Member{},
-		hubs:         map[string]string{},
 		done:         make(chan struct{}),
+		firstLink:    make(chan struct{}),
 	}
 	if r.keep <= 0 {
 		r.keep = DefaultKeep
@@ -153,6 +156,9 @@ func (r *Room) Degraded() bool {
 // silently.
 func (r *Room) Close() error {
 	r.closeOnce.Do(func() { close(r.done) })
+	r.mu.Lock()
+	r.closed = true // no Here starts a write after this
+	r.mu.Unlock()
 	r.wg.Wait()
 	r.mu.Lock()
 	if n := len(r.pending); n > 0 {

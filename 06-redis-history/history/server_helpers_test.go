@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -45,10 +46,18 @@ func startNodeOpts(t testing.TB, o Options, cfg chat.Config) *node {
 	r := openWith(t, o)
 	cfg.History, cfg.Relay, cfg.Logger, cfg.Page = r, r, quiet, web.FS
 	srv := chat.NewServer(cfg)
+	r.Start(srv)
 	srv.Handle("/status", StatusHandler(r))
 	n := &node{room: r, srv: srv, http: httptest.NewServer(srv)}
 	t.Cleanup(n.stop)
 	return n
+}
+
+// isPresence: an online or offline notice. The newest replaces an unsent
+// older one and names only the latest who came or went, so a test waits
+// for the state it needs (a name in the list), not for one event.
+func isPresence(e chat.Event) bool {
+	return e.Type == chat.TypeOnline || e.Type == chat.TypeOffline
 }
 
 // stop shuts the server down as SIGINT would; stopping twice is harmless.
@@ -90,7 +99,7 @@ func dialPeer(t testing.TB, url string) *peer {
 func (n *node) join(t testing.TB, name string) (*peer, chat.Event) {
 	t.Helper()
 	p := dialPeer(t, n.wsURL("username="+name))
-	e := p.waitFor(func(e chat.Event) bool { return e.Type == chat.TypeOnline && e.Username == name })
+	e := p.waitFor(func(e chat.Event) bool { return isPresence(e) && slices.Contains(names(e.Members), name) })
 	return p, e
 }
 

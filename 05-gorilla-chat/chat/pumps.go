@@ -1,0 +1,286 @@
+package chat
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"example.com/wswalk/04-framing/room"
+)
+
+// client is one browser tab in the room: one WebSocket and two goroutines,
+// gorilla's two pumps. gorilla allows one concurrent reader and one
+// concurrent writer per connection (two goroutines writing at once
+// interleave their bytes into corrupt frames, and gorilla panics with
+// "concurrent write to websocket connection" when it notices), so
+// readPump is the only reader and writePump the only writer; the room
+// never writes, it queues.
+type client struct {
+	s      *Server
+	conn   *websocket.Conn
+	member *room.Member[*outgoing]
+	replay []*outgoing // the history, written before anything queued
+	after  uint64      // highest replayed ID: queued messages up to it are dupes
+
+	readDone chan struct{} // closed when readPump returns
+}
+
+// outgoing is one event ready for the wire, shared by every member's
+// queue: encoded once, and framed by gorilla once per compression setting.
+type outgoing struct {
+	id  uint64 // message ID as a number; 0 for other events
+	msg *websocket.PreparedMessage
+}
+
+// serveWS upgrades a request to /ws and starts the client's two pumps.
+func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
+	if !s.enter() {
+		http.Error(w, "server shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	name := s.username(r)
+	if name == "" {
+		name = "guest-" + strconv.FormatUint(s.guestSeq.Add(1), 10)
+	}
+	since := r.URL.Query().Get("since")
+	conn, err := s.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		s.conns.Done()
+		return // the upgrader has answered: 400, 403 (origin), ...
+	}
+	conn.SetReadLimit(s.cfg.MaxMessage)
+	c := &client{s: s, conn: conn, readDone: make(chan struct{})}
+	// Join before reading the history: whatever is posted meanwhile is
+	// both queued and (maybe) in the history, and writePump drops the
+	// queued copies of replayed IDs. Joined after, it could be in neither.
+	id := s.id + "-" + strconv.FormatUint(s.clientSeq.Add(1), 10)
+	c.member = s.room.Join(id, name)
+	problem := c.loadReplay(r.Context(), since)
+	if problem != "" {
+		s.room.Tell(c.member, prepare(errorEvent(problem)))
+	}
+	s.log.Info("joined", "client", id, "user", name, "remote", r.RemoteAddr)
+
+	// Both pumps in goroutines of their own, and this handler returns, so
+	// net/http lets go of what it kept for the request (its read buffer,
+	// the request, a stack grown by the handshake).
+	go c.writePump()
+	go func() {
+		defer s.conns.Done()
+		c.readPump()
+		close(c.readDone)
+		s.room.Leave(c.member) // closes Gone: writePump ends and closes the conn
+		s.log.Info("left", "client", id, "user", name)
+	}()
+}
+
+// loadReplay reads the history a joiner gets first and says what went wrong.
+func (c *client) loadReplay(ctx context.Context, since string) (problem string) {
+	if since != "" {
+		if _, err := strconv.ParseUint(since, 10, 64); err != nil {
+			problem = "since=" + strconv.Quote(since) + " is not a message id: here is all the history"
+			since = ""
+		}
+	}
+	events, err := c.s.cfg.History.Since(ctx, since)
+	switch {
+	case errors.Is(err, ErrTooOld):
+		problem = "some messages since " + since + " are no longer kept: showing what is"
+	case err != nil:
+		problem = "history unavailable: " + err.Error()
+	}
+	for _, e := range events {
+		o := prepare(e)
+		c.replay = append(c.replay, o)
+		c.after = max(c.after, o.id)
+	}
+	return problem
+}
+
+// readPump reads the client's messages until the connection ends. The read
+// deadline is the keepalive: every pong and every message pushes it to
+// PingPeriod+PongWait from now, so a peer that stops answering pings (a
+// laptop lid closed, a cable pulled) is dropped within that time.
+func (c *client) readPump() {
+	cfg := &c.s.cfg
+	alive := func() { c.conn.SetReadDeadline(time.Now().Add(cfg.PingPeriod + cfg.PongWait)) }
+	alive()
+	c.conn.SetPongHandler(func(string) error { alive(); return nil })
+	for {
+		// Over MaxMessage, gorilla answers close 1009 itself and returns
+		// ErrReadLimit (it may: WriteControl is the one write method safe
+		// to call alongside another writer).
+		typ, data, err := c.conn.ReadMessage()
+		if err != nil {
+			if !websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseNoStatusReceived) &&
+				!errors.Is(err, websocket.ErrReadLimit) {
+				c.s.log.Debug("read ended", "client", c.member.ID, "err", err)
+			}
+			return
+		}
+		alive()
+		if problem := c.handle(typ, data); problem != "" {
+			c.s.room.Tell(c.member, prepare(errorEvent(problem)))
+		}
+	}
+}
+
+// handle acts on one message from the client and says what was wrong
+// with it, if anything. Bad input costs the sender an error event; the
+// room goes on.
+func (c *client) handle(typ int, data []byte) string {
+	if typ != websocket.TextMessage {
+		return `send text frames holding JSON like {"body":"hi"}`
+	}
+	var in struct {
+		Body *string `json:"body"`
+	}
+	if err := json.Unmarshal(data, &in); err != nil {
+		return `not JSON: send {"body":"hi"}`
+	}
+	if in.Body == nil {
+		return `missing "body": send {"body":"hi"}`
+	}
+	body := cleanBody(*in.Body)
+	switch {
+	case body == "":
+		return "empty message not sent"
+	case len(body) > c.s.cfg.MaxBody:
+		return "message too long: " + itoa(len(body)) + " bytes, at most " + itoa(c.s.cfg.MaxBody)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), c.s.cfg.WriteWait)
+	defer cancel()
+	err := c.s.post(ctx, Event{Type: TypeMessage, ClientID: c.member.ID, Username: c.member.Name, Body: body, Time: now()})
+	if err != nil {
+		return "not sent: " + err.Error()
+	}
+	return ""
+}
+
+// writePump is the connection's only writer: the history first, then chat
+// messages and notices as the room hands them over, and a ping every
+// PingPeriod. Every write has a deadline, so a peer that stops reading
+// costs at most WriteWait before it is dropped.
+func (c *client) writePump() {
+	ping := time.NewTicker(c.s.cfg.PingPeriod)
+	defer func() {
+		ping.Stop()
+		c.conn.Close() // ends readPump too, if it still runs
+	}()
+	for _, o := range c.replay {
+		c.conn.SetWriteDeadline(time.Now().Add(c.s.cfg.WriteWait))
+		if c.conn.WritePreparedMessage(o.msg) != nil {
+			return
+		}
+	}
+	c.replay = nil
+	for {
+		var err error
+		select {
+		case o := <-c.member.Messages():
+			err = c.write(o)
+		case <-c.member.Noticed():
+			for _, o := range c.s.room.Notices(c.member) {
+				if err = c.write(o); err != nil {
+					break
+				}
+			}
+		case <-ping.C:
+			err = c.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.s.cfg.WriteWait))
+		case <-c.member.Gone():
+			if c.member.Evicted() {
+				// RFC 6455 §7.4.1: 1008, the client broke the room's
+				// policy. It may reconnect with ?since= and miss nothing.
+				c.goodbye(websocket.ClosePolicyViolation, "too slow: send queue full")
+			}
+			return // else the peer left: nobody to write to
+		case <-c.s.quit:
+			c.flush()
+			c.goodbye(websocket.CloseGoingAway, "server shutting down")
+			return
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// write sends one event, unless it is a message the replay already
+// carried (posted between joining and reading the history).
+func (c *client) write(o *outgoing) error {
+	if o.id != 0 && o.id <= c.after {
+		return nil
+	}
+	c.conn.SetWriteDeadline(time.Now().Add(c.s.cfg.WriteWait))
+	return c.conn.WritePreparedMessage(o.msg)
+}
+
+// flush writes what is already queued, so no one misses the last words
+// before a shutdown; all of it within closeGrace.
+func (c *client) flush() {
+	deadline := time.Now().Add(closeGrace)
+	for {
+		select {
+		case o := <-c.member.Messages():
+			if o.id != 0 && o.id <= c.after {
+				continue
+			}
+			c.conn.SetWriteDeadline(deadline)
+			if c.conn.WritePreparedMessage(o.msg) != nil {
+				return
+			}
+		default:
+			return
+		}
+	}
+}
+
+// goodbye starts the closing handshake (RFC 6455 §7.1.2): a close frame
+// with code, then a moment for readPump to see the peer's answer, after
+// which the server closes TCP (§7.1.1).
+func (c *client) goodbye(code int, reason string) {
+	deadline := time.Now().Add(closeGrace)
+	msg := websocket.FormatCloseMessage(code, reason)
+	if c.conn.WriteControl(websocket.CloseMessage, msg, deadline) != nil {
+		return
+	}
+	c.conn.SetReadDeadline(deadline) // readPump returns at the latest then
+	select {
+	case <-c.readDone: // it saw the peer's answer
+	case <-time.After(closeGrace):
+	}
+}
+
+// closeGrace bounds the closing handshake, so shutdown ends within a second.
+const closeGrace = 500 * time.Millisecond
+
+// prepare encodes e. Event holds only strings and a time, so the only way
+// to fail is a time outside years 0-9999 from a History: the event then
+// goes out without it rather than not at all.
+func prepare(e Event) *outgoing {
+	data, err := json.Marshal(e)
+	if err != nil {
+		e.Time = time.Time{}
+		data, _ = json.Marshal(e)
+	}
+	// NewPreparedMessage fails only when compressing fails, which writing
+	// to memory does not.
+	msg, _ := websocket.NewPreparedMessage(websocket.TextMessage, data)
+	o := &outgoing{msg: msg}
+	if e.Type == TypeMessage {
+		o.id, _ = strconv.ParseUint(e.ID, 10, 64)
+	}
+	return o
+}
+
+func errorEvent(body string) Event {
+	return Event{Type: TypeError, Body: body, Time: now()}
+}
+
+// now is the time stamped on events: UTC, to the millisecond.
+func now() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
