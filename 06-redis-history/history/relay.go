@@ -33,9 +33,9 @@ type memberEntry struct {
 
 // Local is the chat server a Room relays for: chapter 05's chat.Server.
 type Local interface {
-	Deliver(e chat.Event)             // a message for its clients
+	Deliver(e chat.Event)            // a message for its clients
 	Elsewhere(members []chat.Member) // who is on the other servers
-	Notify(kind, body string)         // a notice for its clients
+	Notify(kind, body string)        // a notice for its clients
 }
 
 // staleAfter is how many refresh periods (Options.Refresh) an entry in

@@ -73,7 +73,7 @@ type Room struct {
 	linked        bool                     // and its channel is up
 	firstLink     chan struct{}            // closed when it is up the first time
 	linkedOnce    sync.Once
-	linkLost      time.Time                // when it went down
+	linkLost      time.Time // when it went down
 
 	done      chan struct{}
 	closeOnce sync.Once
