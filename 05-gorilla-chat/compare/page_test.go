@@ -76,6 +76,11 @@ func TestPageShowsThreePanes(t *testing.T) {
 	t.Logf("Chromium's short polls: %d requests, %d bytes up, %d per request; %d bytes down, %d per answer",
 		short.Requests, short.BytesIn, short.BytesIn/max(1, short.Requests), short.BytesOut, short.BytesOut/max(1, short.Requests))
 
+	// Each pane lists its last few messages only: with the clock still
+	// ticking every 100 ms the typed one would scroll out of sight before
+	// a busy machine's next look. Stop the clock first (as a teacher
+	// would, to show one message), so what is checked stays on screen.
+	d.SetTick(0)
 	const typed = "<b>hello</b> from the send box"
 	browser.Run(t, ctx, "send a message",
 		chromedp.SendKeys("#body", typed, chromedp.ByQuery),
