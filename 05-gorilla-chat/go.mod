@@ -22,7 +22,7 @@ require (
 )
 
 require (
-	example.com/wswalk/03-raw-handshake v0.0.0 // indirect
+	example.com/wswalk/03-raw-handshake v0.0.0
 	github.com/chromedp/sysutil v1.1.0 // indirect
 	github.com/go-json-experiment/json v0.0.0-20260623181947-01eb4420fa68 // indirect
 	github.com/gobwas/httphead v0.1.0 // indirect

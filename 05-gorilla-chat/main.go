@@ -9,13 +9,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
 	"time"
 
+	"example.com/wswalk/01-polling/site"
 	"example.com/wswalk/05-gorilla-chat/chat"
 	"example.com/wswalk/05-gorilla-chat/compare"
 )
@@ -60,7 +60,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "05-gorilla-chat: cannot start:", err)
 		os.Exit(1)
 	}
-	srv := &http.Server{Handler: room, ReadHeaderTimeout: 10 * time.Second}
+	srv := site.NewServer(room, site.Timeouts{}) // header, body and idle timeouts
 	slog.Info("chat room listening", "url", "http://"+ln.Addr().String()+"/")
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -12,7 +12,7 @@ require (
 )
 
 require (
-	example.com/wswalk/01-polling v0.0.0 // indirect
+	example.com/wswalk/01-polling v0.0.0
 	example.com/wswalk/02-longpolling v0.0.0 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/chromedp/cdproto v0.0.0-20260714215040-dc233986426f // indirect

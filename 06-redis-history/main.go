@@ -21,6 +21,7 @@ import (
 	"syscall"
 	"time"
 
+	"example.com/wswalk/01-polling/site"
 	"example.com/wswalk/05-gorilla-chat/chat"
 	"example.com/wswalk/05-gorilla-chat/compare"
 	"example.com/wswalk/06-redis-history/history"
@@ -113,7 +114,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, listening func(ad
 		shutdown(srv, nil)
 		return fmt.Errorf("cannot start: %w", err)
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	hs := site.NewServer(srv, site.Timeouts{}) // header, body and idle timeouts
 	logger.Info("chat room listening", "url", "http://"+ln.Addr().String()+"/")
 	if listening != nil {
 		listening(ln.Addr().String())

@@ -26,6 +26,14 @@ func TestOriginCheck(t *testing.T) {
 		diff(t, "echo from "+bad, http.StatusForbidden, dialStatus(t, r.wsURL("/echo"), origin(bad)))
 	}
 
+	// DNS rebinding: the attacker's name, pointed at 127.0.0.1, is both
+	// the Host and the Origin. "Origin equals Host" would let it in; the
+	// address the server is reached at does not.
+	port := r.http.URL[strings.LastIndex(r.http.URL, ":")+1:]
+	rebound := http.Header{"Origin": {"http://evil.example:" + port}, "Host": {"evil.example:" + port}}
+	diff(t, "rebound origin and host", http.StatusForbidden, dialStatus(t, r.wsURL("/ws"), rebound))
+	dial(t, r.wsURL("/ws?username=local"), origin("http://localhost:"+port)) // a loopback server's other name
+
 	// Nor may a form on another site log our users in as someone else.
 	req, _ := http.NewRequest("POST", r.http.URL+"/login", strings.NewReader(url.Values{"username": {"mallory"}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

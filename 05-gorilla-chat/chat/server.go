@@ -38,6 +38,7 @@ type Server struct {
 	echo     *echo.Handler
 	id       string // random, so client IDs are unique across servers
 
+	origins   OriginRules
 	room      room.Room[*outgoing]
 	elsewhere elsewhere // members on other servers (with a Relay)
 	clientSeq atomic.Uint64
@@ -68,6 +69,7 @@ func NewServer(cfg Config) *Server {
 		quit: make(chan struct{}),
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.origins.Allow = cfg.Origins
 	s.room.Queue = cfg.SendQueue
 	s.room.Presence = s.presence
 	s.upgrader = websocket.Upgrader{

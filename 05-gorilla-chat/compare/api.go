@@ -6,10 +6,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
-	"net"
 	"net/http"
-	"net/url"
-	"strings"
 
 	"example.com/wswalk/01-polling/poll"
 	"example.com/wswalk/01-polling/wire"
@@ -67,6 +64,7 @@ func (d *Demo) Handler() http.Handler {
 	files := http.StripPrefix("/compare/", http.FileServerFS(static))
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /compare", func(w http.ResponseWriter, r *http.Request) {
+		d.origins.served(r) // its scripts' Origin, on the technique ports
 		http.ServeFileFS(w, r, static, "compare.html")
 	})
 	mux.HandleFunc("GET /compare/{file}", func(w http.ResponseWriter, r *http.Request) {
@@ -189,28 +187,3 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 }
 
 func noStore(w http.ResponseWriter) { w.Header().Set("Cache-Control", "no-store") }
-
-// parseOrigin parses an Origin header (RFC 6454: scheme://host[:port]).
-func parseOrigin(origin string) (*url.URL, error) {
-	u, err := url.Parse(origin)
-	if err != nil {
-		return nil, err
-	}
-	if u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil, errors.New("not an http(s) origin")
-	}
-	return u, nil
-}
-
-// hostOnly strips the port from a Host header.
-func hostOnly(hostport string) string {
-	if h, _, err := net.SplitHostPort(hostport); err == nil {
-		return h
-	}
-	return strings.Trim(hostport, "[]")
-}
-
-// equalHost compares hosts as DNS does, without regard to case.
-func equalHost(u *url.URL, host string) bool {
-	return strings.EqualFold(u.Hostname(), host)
-}

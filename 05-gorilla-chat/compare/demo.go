@@ -6,13 +6,17 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
 
 	"example.com/wswalk/01-polling/poll"
+	"example.com/wswalk/01-polling/site"
 	"example.com/wswalk/01-polling/wire"
 	"example.com/wswalk/02-longpolling/longpoll"
+	"example.com/wswalk/03-raw-handshake/handshake"
+	"example.com/wswalk/05-gorilla-chat/chat"
 )
 
 // The techniques, by the names the JSON endpoints and the page use.
@@ -52,9 +56,8 @@ type Options struct {
 	// Tick is how often the clock publishes a message; 0 leaves it off
 	// until the page turns it on. Clamped to [MinTick, MaxTick].
 	Tick time.Duration
-	// Origins are page origins allowed besides the default rule (an
-	// Origin whose host is the host the request was sent to: the page and
-	// the technique ports live on one machine and differ only by port).
+	// Origins are page origins allowed besides the default rule (the
+	// origin the /compare page itself was served from).
 	Origins []string
 }
 
@@ -77,7 +80,7 @@ type Demo struct {
 	hub   *hub
 	techs map[string]*technique
 
-	origins map[string]bool
+	origins pageOrigins
 
 	ctx    context.Context // cancelled by Close; ends held long polls
 	cancel context.CancelFunc
@@ -105,17 +108,17 @@ func New(opts Options) (*Demo, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	d := &Demo{
-		log:     poll.NewLog(),
-		techs:   map[string]*technique{},
-		origins: map[string]bool{},
-		ctx:     ctx,
-		cancel:  cancel,
-		tick:    clampTick(opts.Tick),
-		retick:  make(chan struct{}, 1),
+		log:    poll.NewLog(),
+		techs:  map[string]*technique{},
+		ctx:    ctx,
+		cancel: cancel,
+		tick:   clampTick(opts.Tick),
+		retick: make(chan struct{}, 1),
 	}
-	for _, o := range opts.Origins {
-		d.origins[o] = true
+	if err := chat.CheckOrigins(opts.Origins); err != nil {
+		return nil, fmt.Errorf("compare: %w", err)
 	}
+	d.origins.rules.Allow = opts.Origins
 	d.board = longpoll.NewBoard(d.log)
 	d.hub = newHub(d.board, d.allowed)
 
@@ -131,11 +134,8 @@ func New(opts Options) (*Demo, error) {
 			return nil, fmt.Errorf("compare: listen for %s: %w", labels[name], err)
 		}
 		t := &technique{name: name, ln: wire.NewListener(ln)}
-		t.srv = &http.Server{
-			Handler:           t.ln.CountRequests(handlers[name]),
-			ReadHeaderTimeout: 10 * time.Second,
-			BaseContext:       func(net.Listener) context.Context { return ctx },
-		}
+		t.srv = site.NewServer(t.ln.CountRequests(handlers[name]), site.Timeouts{})
+		t.srv.BaseContext = func(net.Listener) context.Context { return ctx }
 		d.techs[name] = t
 		d.wg.Add(1)
 		go func() {
@@ -237,20 +237,53 @@ func (d *Demo) clock() {
 	}
 }
 
-// allowed reports whether a page at origin may use the technique servers.
-// No Origin header means no browser (a command-line client): allowed, as
-// there is no page whose visitor could be abused. Otherwise the origin's
-// host must be the host the request was sent to (the same machine, another
-// port: this demo's own page) or one of Options.Origins.
+// allowed reports whether a page at origin may use the technique servers,
+// by the course's one origin rule (chapter 03's handshake.Origins): the
+// page must come from an address this demo's own page was served at
+// (another port of the same server: the main one), or Options.Origins. No
+// Origin header means no browser (a command-line client): allowed, as
+// there is no page whose visitor could be abused.
 func (d *Demo) allowed(origin string, r *http.Request) bool {
-	if origin == "" || d.origins[origin] {
+	if origin == "" {
 		return true
 	}
-	u, err := parseOrigin(origin)
-	if err != nil {
-		return false
+	return d.origins.allowed(r)
+}
+
+// pageOrigins is where the /compare page has been served from.
+type pageOrigins struct {
+	rules chat.OriginRules
+	mu    sync.Mutex
+	pages []net.Addr
+}
+
+// served records the address a page request came in on.
+func (p *pageOrigins) served(r *http.Request) {
+	addr, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+	if !ok {
+		return
 	}
-	return equalHost(u, hostOnly(r.Host))
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, a := range p.pages {
+		if a.String() == addr.String() {
+			return
+		}
+	}
+	p.pages = append(p.pages, addr)
+}
+
+func (p *pageOrigins) allowed(r *http.Request) bool {
+	p.mu.Lock()
+	pages := slices.Clone(p.pages)
+	p.mu.Unlock()
+	for _, a := range pages {
+		if p.rules.For(a).Check(r) {
+			return true
+		}
+	}
+	listed, _ := handshake.NewOrigins(nil, p.rules.Allow) // before any page
+	return listed.Check(r)
 }
 
 // cors lets the page, served from the main server's origin, read the
