@@ -23,7 +23,7 @@ import (
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8003", "address to listen on (host:port)")
-	origins := flag.String("origins", "", "comma-separated extra origins allowed to connect, e.g. https://app.example (the server's own host is always allowed)")
+	origins := flag.String("origins", "", "comma-separated origins (scheme://host[:port]) allowed to connect besides the pages this server serves, e.g. https://app.example; * allows any")
 	subprotocols := flag.String("subprotocols", "", "comma-separated subprotocols the server speaks, most preferred first, e.g. chat.v2,chat.v1 (none by default)")
 	flag.Parse()
 
@@ -32,11 +32,19 @@ func main() {
 		fmt.Fprintf(os.Stderr, "03-raw-handshake: cannot listen on %s: %v\n", *addr, err)
 		os.Exit(1)
 	}
+	// The pages allowed are judged against where the server really is, its
+	// listener's address, never against a request's Host (DNS rebinding).
+	allowed, err := handshake.OriginsFor(ln.Addr(), splitList(*origins)...)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "03-raw-handshake: -origins: %v\n", err)
+		os.Exit(2)
+	}
 	srv := &server.Server{
-		Config: handshake.Config{Origins: splitList(*origins), Subprotocols: splitList(*subprotocols)},
+		Config: handshake.Config{Origins: allowed, Subprotocols: splitList(*subprotocols)},
 		Pages:  web.FS,
 	}
 	log.Printf("03-raw-handshake: open http://%s/ (WebSocket at ws://%s%s)", ln.Addr(), ln.Addr(), server.DefaultPath)
+	log.Printf("03-raw-handshake: pages allowed to connect: %v", allowed)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

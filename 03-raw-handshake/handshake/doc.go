@@ -31,6 +31,11 @@
 //
 // Upgrade does the reading, validating and answering in one call.
 //
+// Which web pages may open a WebSocket is an Origins policy in cfg, built
+// from the listener's address: handshake.OriginsFor(ln.Addr(), allow...).
+// It is the course's one origin rule; Origins.Check gives it to servers
+// built on net/http (gorilla's Upgrader.CheckOrigin).
+//
 // The client side (NewKey, WriteRequest, ReadResponse, CheckResponse,
 // ClientHandshake) is the mirror image, per RFC 6455 §4.1.
 //

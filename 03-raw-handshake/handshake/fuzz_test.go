@@ -83,7 +83,7 @@ func FuzzReadRequest(f *testing.F) {
 }
 
 // FuzzValidate checks the validation and the answers on arbitrary requests
-// and policies. Every request it accepts must be one RFC 6455 §4.2.1 allows,
+// and origin allow lists. Every request it accepts must be one RFC 6455 §4.2.1 allows,
 // and its 101 must pass our client's check (§4.1); every refusal must be
 // one of the documented statuses, with the header it calls for.
 func FuzzValidate(f *testing.F) {
@@ -92,13 +92,17 @@ func FuzzValidate(f *testing.F) {
 		f.Add(s, "chat,v2", "https://app.example")
 	}
 	f.Add(edit("Origin:", "Sec-WebSocket-Protocol: v1, v2"), "v2,v1", "*")
-	f.Add(edit("Origin:", "Origin: http://evil@example.com:8003"), "", "example.com:8003")
+	f.Add(edit("Origin:", "Origin: http://evil@example.com:8003"), "", "http://example.com:8003")
+	f.Add(strings.ReplaceAll(validRequest, "example.com:8003", "evil.example"), "", "") // DNS rebinding: Origin equals Host
 	f.Fuzz(func(t *testing.T, raw, supported, origins string) {
 		req, err := ReadRequest(bufio.NewReader(strings.NewReader(raw)))
 		if err != nil {
 			return // FuzzReadRequest's business
 		}
-		cfg := Config{Subprotocols: splitComma(supported), Origins: splitComma(origins)}
+		cfg := Config{Subprotocols: splitComma(supported)}
+		// The server is example.com:8003, validRequest's Host; a policy
+		// NewOrigins refuses leaves Validate with none.
+		cfg.Origins, _ = NewOrigins([]string{"example.com:8003"}, splitComma(origins))
 		acc, err := Validate(req, cfg)
 		if err != nil {
 			e := checkError(t, err, []int{400, 403, 405, 426})

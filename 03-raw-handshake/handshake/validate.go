@@ -1,21 +1,16 @@
 package handshake
 
-import (
-	"net/url"
-	"strings"
-	"time"
-)
+import "time"
 
 // Config is a server's handshake policy.
 type Config struct {
-	// Origins lists the origins allowed besides the server's own host.
-	// An entry with a scheme ("https://example.com", "http://localhost:8080")
-	// must match the Origin header exactly (case-insensitively); an entry
-	// without one ("example.com:8080") matches that host and port under any
-	// scheme. "*" allows every origin: it turns off the protection against
-	// cross-site WebSocket hijacking, so use it only for public, read-only
-	// data.
-	Origins []string
+	// Origins says which web pages may open a WebSocket here: the pages
+	// the server serves itself, an allow list, or any (see Origins). Build
+	// it from the listener, OriginsFor(ln.Addr(), allow...); chapter 03's
+	// and 04's servers do that themselves when it is nil. For Validate, nil
+	// allows only clients that send no Origin: not knowing where it is
+	// served, a server cannot tell its own pages from anyone else's.
+	Origins *Origins
 
 	// Subprotocols are the application protocols the server speaks, in the
 	// server's order of preference. The first of these the client offers is
@@ -116,55 +111,27 @@ func chooseSubprotocol(offered, supported []string) string {
 	return ""
 }
 
-// originAllowed applies the origin policy (RFC 6455 §4.2.1 item 8, §10.2).
+// originAllowed applies the origin policy (RFC 6455 §4.2.1 item 7, §10.2)
+// to r's Origin header; Origins holds the rule and says why it is the rule.
 //
 // Browsers always send Origin on a WebSocket handshake, and a page cannot
 // forge it. Without this check any web site a user visits can open a
 // WebSocket to this server with the user's cookies: cross-site WebSocket
 // hijacking. A request without Origin comes from a non-browser client, which
-// could send any Origin it likes anyway, so it is allowed.
-func originAllowed(r *Request, allowed []string) bool {
+// could send any Origin it likes anyway (§10.1), so it is allowed. The Host
+// header is not consulted: under DNS rebinding it is the attacker's name.
+func originAllowed(r *Request, o *Origins) bool {
 	origin, n := r.only("Origin")
 	if n == 0 {
 		return true
 	}
 	if n > 1 {
-		return false
+		return false // a browser sends one (RFC 6455 §4.1 item 8)
 	}
-	host := r.Get("Host")
-	for _, a := range allowed {
-		if a == "*" {
-			return true
-		}
+	if origin == "null" {
+		// An opaque origin (RFC 6454 §6.2): a sandboxed iframe, a file://
+		// page. Any site can give its page one, so no list can name it.
+		return o.allowsAny()
 	}
-	if origin == "null" { // sandboxed iframes, file:// pages
-		return false
-	}
-	u, err := url.Parse(origin)
-	if err != nil || !isSerializedOrigin(u) {
-		return false
-	}
-	if strings.EqualFold(u.Host, host) {
-		return true // same host and port as the page that served the request
-	}
-	for _, a := range allowed {
-		if strings.Contains(a, "://") {
-			if strings.EqualFold(strings.TrimSuffix(a, "/"), origin) {
-				return true
-			}
-		} else if strings.EqualFold(a, u.Host) {
-			return true
-		}
-	}
-	return false
-}
-
-// isSerializedOrigin reports whether u is an origin as browsers send it
-// (RFC 6454 §6.2): scheme "://" host [":" port], nothing else. An Origin
-// with a path, a query or user info ("http://evil@example.com") is not one a
-// browser would send; taking its host for the page's host would let it pass
-// the same-host test under false pretences.
-func isSerializedOrigin(u *url.URL) bool {
-	return u.Scheme != "" && u.Host != "" && u.User == nil && u.Opaque == "" &&
-		u.Path == "" && !u.ForceQuery && u.RawQuery == "" && u.Fragment == ""
+	return o.Allowed(origin)
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/hex"
 	"fmt"
 	"net"
@@ -69,7 +70,11 @@ func TestBrowserPage(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Chromium's handshake does not read: %v\n%s", err, read)
 	}
-	if _, err := handshake.Validate(req, handshake.Config{}); err != nil {
+	own, err := handshake.OriginsFor(ln.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := handshake.Validate(req, handshake.Config{Origins: own}); err != nil {
 		t.Errorf("Chromium's handshake does not validate: %v\n%s", err, req)
 	}
 	if diff := cmp.Diff("http://"+addr, req.Get("Origin")); diff != "" {
@@ -151,5 +156,57 @@ func TestBrowserForeignOrigin(t *testing.T) {
 	}
 	if !refused {
 		t.Errorf("the server did not log a 403 for the cross-origin handshake; it logged:\n%s", strings.Join(logged, "\n"))
+	}
+}
+
+// TestBrowserDNSRebinding plays DNS rebinding in Chromium. The attacker's
+// page comes from http://evil.example:PORT; then the attacker's DNS points
+// evil.example at 127.0.0.1 (here a resolver rule does it from the start),
+// and the page's WebSocket to ws://evil.example:PORT/ws reaches this
+// server on the visitor's loopback. Host and Origin agree, and are both
+// the attacker's: the server must refuse it, as no page it serves has that
+// origin.
+func TestBrowserDNSRebinding(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var logged []string
+	serve(t, &Server{Pages: web.FS, Logf: func(format string, args ...any) {
+		t.Logf(format, args...)
+		mu.Lock()
+		logged = append(logged, fmt.Sprintf(format, args...))
+		mu.Unlock()
+	}}, ln)
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+
+	opts := append(browser.Options(),
+		chromedp.Flag("host-resolver-rules", "MAP evil.example 127.0.0.1"),
+		chromedp.Flag("disable-features", "HttpsUpgrades"), // stay on http://, as the attacker's page does
+	)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancelTab := chromedp.NewContext(alloc, chromedp.WithLogf(t.Logf))
+	defer cancelTab()
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	browser.Run(t, ctx, "open the attacker's page", chromedp.Navigate("http://evil.example:"+port+"/"))
+	browser.WaitText(t, ctx, "#log", "close")
+
+	var events []string
+	browser.Run(t, ctx, "read the event log", chromedp.Evaluate(`Array.from(document.querySelectorAll("#log li .tag"), e => e.textContent)`, &events))
+	if diff := cmp.Diff([]string{"connect", "error", "close"}, events); diff != "" {
+		t.Errorf("events of the rebound page's WebSocket (-want +got):\n%s", diff)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	refused := false
+	for _, line := range logged {
+		refused = refused || strings.Contains(line, "403 Forbidden: origin not allowed")
+	}
+	if !refused {
+		t.Errorf("the server did not log a 403 for the rebound page; it logged:\n%s", strings.Join(logged, "\n"))
 	}
 }

@@ -14,12 +14,18 @@ import (
 )
 
 // start runs a Server on a free loopback port until the test ends and
-// returns its host:port. cfg may set the handshake policy.
-func start(t testing.TB, cfg handshake.Config) (*Server, string) {
+// returns its host:port. cfg may set the handshake policy; the origins of
+// allow, if any, are allowed besides the server's own pages.
+func start(t testing.TB, cfg handshake.Config, allow ...string) (*Server, string) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(allow) > 0 {
+		if cfg.Origins, err = handshake.OriginsFor(ln.Addr(), allow...); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return serve(t, &Server{Config: cfg, Pages: web.FS, Logf: t.Logf}, ln), ln.Addr().String()
 }

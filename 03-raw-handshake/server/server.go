@@ -34,19 +34,35 @@ var ErrServerClosed = listen.ErrClosed
 // Server serves the page and the WebSocket endpoint on one port, one
 // goroutine per connection.
 type Server struct {
-	Config      handshake.Config                 // origins, subprotocols, and the handshake deadline
+	Config      handshake.Config                 // origins (nil: its own pages only), subprotocols, the handshake deadline
 	Pages       fs.FS                            // the page: "/" is index.html
 	Path        string                           // the WebSocket endpoint, DefaultPath if ""
 	Message     string                           // the text frame's payload, DefaultMessage if ""
 	CloseReason string                           // the close frame's reason, DefaultCloseReason if ""
 	Logf        func(format string, args ...any) // log.Printf if nil
 
-	loop listen.Loop // the accept loop and the open connections
+	loop    listen.Loop        // the accept loop and the open connections
+	origins *handshake.Origins // Config.Origins, or the pages served on ln
 }
 
 // Serve accepts connections on ln until Shutdown, handling each in its own
 // goroutine. It returns ErrServerClosed after Shutdown, or the accept error.
-func (s *Server) Serve(ln net.Listener) error { return s.loop.Serve(ln, s.serveConn) }
+//
+// With Config.Origins nil, the pages allowed to open a WebSocket are those
+// this server serves on ln (handshake.OriginsFor(ln.Addr())): only the
+// listener knows where the server really is; a request's Host does not.
+func (s *Server) Serve(ln net.Listener) error {
+	s.origins = s.Config.Origins
+	if s.origins == nil {
+		o, err := handshake.OriginsFor(ln.Addr())
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		s.origins = o
+	}
+	return s.loop.Serve(ln, s.serveConn)
+}
 
 // Shutdown stops accepting, then waits for the connections in progress to
 // finish. Each is bounded by the handshake deadline and CloseWait, so this
@@ -100,7 +116,9 @@ func (s *Server) serveConn(conn net.Conn) {
 		}
 		return
 	}
-	acc, err := handshake.UpgradeRequest(conn, req, s.Config)
+	cfg := s.Config
+	cfg.Origins = s.origins
+	acc, err := handshake.UpgradeRequest(conn, req, cfg)
 	if err != nil {
 		s.logf("%s: %s %s: %v", peer, req.Method, req.Target, err)
 		return

@@ -108,7 +108,12 @@ func TestFrameBehindHandshake(t *testing.T) {
 // TestMalformedHandshakes sends broken handshakes over real TCP and checks
 // the status line, the header the status calls for, and the reason.
 func TestMalformedHandshakes(t *testing.T) {
-	_, addr := start(t, handshake.Config{Origins: []string{"https://friend.example"}})
+	_, addr := start(t, handshake.Config{}, "https://friend.example")
+	_, port, _ := net.SplitHostPort(addr)
+	// The client's close frame, sent behind a handshake that succeeds, so
+	// the server need not wait CloseWait for it.
+	const clientClose = "\x88\x80\x00\x00\x00\x00"
+	greeting := "\x81&" + DefaultMessage + "\x88\x19\x03\xe8" + DefaultCloseReason
 	good := func(host string) string {
 		return "GET /ws HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
 			"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
@@ -131,6 +136,14 @@ func TestMalformedHandshakes(t *testing.T) {
 			"HTTP/1.1 426 Upgrade Required", "Sec-WebSocket-Version: 13", "only Sec-WebSocket-Version 13 is supported\n"},
 		{"foreign origin", good(addr) + "Origin: http://evil.example\r\n\r\n",
 			"HTTP/1.1 403 Forbidden", "Connection: close", "origin not allowed\n"},
+		// A page of evil.example whose name now resolves to 127.0.0.1: its
+		// Host and Origin agree, and both are the attacker's.
+		{"DNS rebinding", good("evil.example:"+port) + "Origin: http://evil.example:" + port + "\r\n\r\n",
+			"HTTP/1.1 403 Forbidden", "Connection: close", "origin not allowed\n"},
+		{"same origin by localhost", good(addr) + "Origin: http://localhost:" + port + "\r\n\r\n" + clientClose,
+			"HTTP/1.1 101 Switching Protocols", "Upgrade: websocket", greeting},
+		{"an origin on the allow list", good(addr) + "Origin: https://friend.example\r\n\r\n" + clientClose,
+			"HTTP/1.1 101 Switching Protocols", "Upgrade: websocket", greeting},
 		{"header over 8 KiB", good(addr) + strings.Repeat("X-Pad: "+strings.Repeat("p", 100)+"\r\n", 90) + "\r\n",
 			"HTTP/1.1 431 Request Header Fields Too Large", "Connection: close", "request header over 8 KiB\n"},
 		{"HTTP/2.0", "GET /ws HTTP/2.0\r\n\r\n",
@@ -140,8 +153,7 @@ func TestMalformedHandshakes(t *testing.T) {
 		{"upgrade at the wrong path", strings.Replace(good(addr), "/ws", "/", 1) + "\r\n",
 			"HTTP/1.1 404 Not Found", "Connection: close", "no WebSocket endpoint at /\n"},
 		{"absolute-form target", strings.Replace(good(addr), "/ws", "http://"+addr+"/ws?x", 1) + "Sec-WebSocket-Protocol: chat\r\n\r\n" +
-			"\x88\x80\x00\x00\x00\x00", // and the client's close, so the server need not wait for it
-			"HTTP/1.1 101 Switching Protocols", "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", "\x81&" + DefaultMessage + "\x88\x19\x03\xe8" + DefaultCloseReason},
+			clientClose, "HTTP/1.1 101 Switching Protocols", "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", greeting},
 		{"no such page", "GET /nope HTTP/1.1\r\nHost: " + addr + "\r\n\r\n",
 			"HTTP/1.1 404 Not Found", "Connection: close", "no such page: /nope\n"},
 	}
