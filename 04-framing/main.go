@@ -27,7 +27,7 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:8004", "address to listen on (host:port)")
 	maxMessage := flag.Int64("max-message", frame.DefaultMaxMessage, "largest message accepted, in bytes; larger ones are closed with 1009")
 	trace := flag.Bool("trace", false, "print every frame, annotated bit by bit, to standard error")
-	origins := flag.String("origins", "", "comma-separated extra origins allowed to connect, e.g. https://app.example (the server's own host is always allowed)")
+	origins := flag.String("origins", "", "comma-separated origins (scheme://host[:port]) allowed to connect besides the pages this server serves, e.g. https://app.example; * allows any")
 	flag.Parse()
 	if *maxMessage <= 0 {
 		fmt.Fprintf(os.Stderr, "04-framing: -max-message must be positive, got %d\n", *maxMessage)
@@ -39,8 +39,15 @@ func main() {
 		fmt.Fprintf(os.Stderr, "04-framing: cannot listen on %s: %v\n", *addr, err)
 		os.Exit(1)
 	}
+	// The pages allowed are judged against where the server really is, its
+	// listener's address, never against a request's Host (DNS rebinding).
+	allowed, err := handshake.OriginsFor(ln.Addr(), splitList(*origins)...)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "04-framing: -origins: %v\n", err)
+		os.Exit(2)
+	}
 	cfg := server.Config{
-		Handshake:  handshake.Config{Origins: splitList(*origins)},
+		Handshake:  handshake.Config{Origins: allowed},
 		MaxMessage: *maxMessage,
 		Pages:      web.FS,
 	}
@@ -50,6 +57,7 @@ func main() {
 	srv := server.New(cfg)
 	srv.Handle("/chat", (&chat.Room{}).Handle)
 	log.Printf("04-framing: open http://%s/ (WebSocket at ws://%s/echo and ws://%s/chat)", ln.Addr(), ln.Addr(), ln.Addr())
+	log.Printf("04-framing: pages allowed to connect: %v", allowed)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

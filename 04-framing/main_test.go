@@ -70,11 +70,13 @@ func TestCommand(t *testing.T) {
 	}
 }
 
-// TestCommandCannotStart: a port in use and a bad flag each end the
-// command with a one-line reason and a non-zero status.
+// TestCommandCannotStart: a port in use and a bad flag (an origin without
+// its scheme among them) each end the command with a one-line reason and a
+// non-zero status.
 func TestCommandCannotStart(t *testing.T) {
 	t.Parallel()
 	taken := cmdtest.TakenAddr(t)
 	cmdtest.CannotStart(t, 1, "cannot listen on "+taken, "-addr", taken)
 	cmdtest.CannotStart(t, 2, "-max-message must be positive", "-max-message", "0")
+	cmdtest.CannotStart(t, 2, `-origins: origin "app.example": want scheme://host[:port]`, "-addr", "127.0.0.1:0", "-origins", "app.example")
 }

@@ -21,7 +21,8 @@
 //
 // Config{MaxMessage: 16 << 20} raises the message limit (1009 above it);
 // ReadTimeout, WriteTimeout and CloseWait shorten the deadlines. Handshakes
-// without an Origin header are accepted; a foreign Origin gets 403.
+// without an Origin header are accepted, and so are the pages this server
+// serves on ln; a foreign Origin gets 403 (chapter 03's handshake.Origins).
 package server
 
 import (
@@ -50,7 +51,8 @@ var ErrServerClosed = listen.ErrClosed
 // Config is the server's settings. The zero value is ready to use.
 type Config struct {
 	// Handshake holds the allowed origins, subprotocols and the deadline
-	// for the request head (chapter 03).
+	// for the request head (chapter 03). Origins nil allows the pages
+	// served on the listener Serve is given, and no other.
 	Handshake handshake.Config
 
 	// MaxMessage is the largest message accepted; larger ones are failed
@@ -84,7 +86,8 @@ type Server struct {
 	cfg    Config
 	routes map[string]Handler
 
-	loop listen.Loop // chapter 03's accept loop: the open TCP connections
+	loop      listen.Loop      // chapter 03's accept loop: the open TCP connections
+	handshake handshake.Config // cfg.Handshake, its Origins filled in by Serve
 
 	mu      sync.Mutex
 	wsConns map[*ws.Conn]struct{} // the upgraded ones, for Shutdown's 1001
@@ -103,7 +106,22 @@ func (s *Server) Handle(path string, h Handler) { s.routes[path] = h }
 // Serve accepts connections on ln until Shutdown, and returns
 // ErrServerClosed then, or the listener's error. Chapter 03's accept loop
 // runs each connection in its own goroutine.
-func (s *Server) Serve(ln net.Listener) error { return s.loop.Serve(ln, s.serveConn) }
+//
+// Unless Config.Handshake.Origins says otherwise, the pages allowed to open
+// a WebSocket are those served on ln: the listener knows where the server
+// is, a request's Host only says what the client claims (DNS rebinding).
+func (s *Server) Serve(ln net.Listener) error {
+	s.handshake = s.cfg.Handshake
+	if s.handshake.Origins == nil {
+		o, err := handshake.OriginsFor(ln.Addr())
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		s.handshake.Origins = o
+	}
+	return s.loop.Serve(ln, s.serveConn)
+}
 
 // Shutdown stops accepting, sends every open WebSocket a close frame with
 // 1001 "going away" (§7.4.1), and waits for the connections to end: each
@@ -136,7 +154,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 func (s *Server) serveConn(nc net.Conn) {
 	peer := nc.RemoteAddr().String()
 	br := bufio.NewReader(nc)
-	timeout := s.cfg.Handshake.Timeout
+	timeout := s.handshake.Timeout
 	if timeout <= 0 {
 		timeout = handshake.DefaultTimeout
 	}
@@ -159,7 +177,7 @@ func (s *Server) serveConn(nc net.Conn) {
 		}
 		return
 	}
-	if _, err := handshake.UpgradeRequest(nc, req, s.cfg.Handshake); err != nil {
+	if _, err := handshake.UpgradeRequest(nc, req, s.handshake); err != nil {
 		s.logf("%s: %s %s: %v", peer, req.Method, req.Target, err)
 		return
 	}
