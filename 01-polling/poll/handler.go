@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
 )
 
@@ -93,6 +94,14 @@ type postRequest struct {
 
 func (h *handler) post(w http.ResponseWriter, r *http.Request) {
 	req, err := decodePost(w, r)
+	if errors.Is(err, errTooSlow) {
+		// RFC 9110 §15.5.9: 408, and close the connection: the rest of
+		// the body may still be on its way, so the next bytes on it are
+		// not the start of a request.
+		w.Header().Set("Connection", "close")
+		WriteError(w, http.StatusRequestTimeout, err.Error())
+		return
+	}
 	if err != nil {
 		WriteError(w, http.StatusBadRequest, err.Error())
 		return
@@ -108,6 +117,10 @@ func (h *handler) post(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// errTooSlow is a body that did not arrive in time: the server's read
+// deadline passed while reading it (see site.BodyDeadline).
+var errTooSlow = errors.New("request body not received in time")
+
 // decodePost reads exactly one JSON object with a body field from the
 // request, bounded by MaxRequest.
 func decodePost(w http.ResponseWriter, r *http.Request) (postRequest, error) {
@@ -117,6 +130,8 @@ func decodePost(w http.ResponseWriter, r *http.Request) (postRequest, error) {
 	if err := dec.Decode(&req); err != nil {
 		var tooBig *http.MaxBytesError
 		switch {
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			return req, errTooSlow
 		case errors.As(err, &tooBig):
 			return req, fmt.Errorf("request body is over %d bytes", MaxRequest)
 		case errors.Is(err, io.EOF):
@@ -128,7 +143,10 @@ func decodePost(w http.ResponseWriter, r *http.Request) (postRequest, error) {
 	if dec.More() {
 		return req, errors.New("malformed JSON: more than one value")
 	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+	switch _, err := dec.Token(); {
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return req, errTooSlow // a whole object, but the body goes on past the deadline
+	case !errors.Is(err, io.EOF):
 		return req, errors.New("malformed JSON: data after the object")
 	}
 	if req.Body == nil {

@@ -1,8 +1,10 @@
 // Package site puts a polling chapter together as one HTTP server: the page
 // at /, the message API at /messages, the wire counters at /stats, all on a
-// listener that counts every byte; the clock of -tick; and a shutdown that
-// ends held requests at once. Chapter 01 serves short polling with it and
-// chapter 02 long polling: only the API handler and the page differ.
+// listener that counts every byte, with timeouts for slow clients
+// (NewServer, which builds every net/http server of the course); the clock
+// of -tick; and a shutdown that ends held requests at once. Chapter 01
+// serves short polling with it and chapter 02 long polling: only the API
+// handler and the page differ.
 package site
 
 import (
@@ -25,10 +27,11 @@ const ShutdownGrace = 5 * time.Second
 
 // Server is one chapter's server. Fill it in and call Serve.
 type Server struct {
-	API   http.Handler  // the message API: poll.NewHandler or longpoll.NewHandler
-	Store poll.Store    // where the clock posts; the store API writes to
-	Pages fs.FS         // index.html and what it loads
-	Tick  time.Duration // post the time every Tick; 0 means no clock
+	API      http.Handler  // the message API: poll.NewHandler or longpoll.NewHandler
+	Store    poll.Store    // where the clock posts; the store API writes to
+	Pages    fs.FS         // index.html and what it loads
+	Tick     time.Duration // post the time every Tick; 0 means no clock
+	Timeouts Timeouts      // for slow clients; the zero value is the defaults
 }
 
 // Handler routes a request to the API, the counters or the page, and counts
@@ -61,13 +64,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	base, cancelBase := context.WithCancel(context.Background())
 	defer cancelBase()
 	var spare spareConns
-	srv := &http.Server{
-		Handler:           s.Handler(counted.Meter()),
-		BaseContext:       func(net.Listener) context.Context { return base },
-		ConnState:         spare.track,
-		ReadHeaderTimeout: 10 * time.Second, // a client that never finishes its headers is dropped
-		IdleTimeout:       2 * time.Minute,
-	}
+	srv := NewServer(s.Handler(counted.Meter()), s.Timeouts)
+	srv.BaseContext = func(net.Listener) context.Context { return base }
+	srv.ConnState = spare.track
 	clockCtx, stopClock := context.WithCancel(ctx)
 	defer stopClock()
 	clockDone := make(chan struct{})
