@@ -128,16 +128,36 @@ func TestShutdownCutsWhenCtxEnds(t *testing.T) {
 	}
 }
 
-// TestKeepalive pings fast: a client that answers pings (gorilla's does
-// while it reads) stays, one that does not is dropped within
-// PingPeriod+PongWait.
-func TestKeepalive(t *testing.T) {
+// TestKeepaliveDropsDeadPeer has a client that reads but never answers a
+// ping: the server hangs up on it within PingPeriod+PongWait.
+func TestKeepaliveDropsDeadPeer(t *testing.T) {
 	t.Parallel()
-	h := New(Config{PingPeriod: 50 * time.Millisecond, PongWait: 100 * time.Millisecond})
-	url := serve(t, h)
+	h := New(Config{PingPeriod: 50 * time.Millisecond, PongWait: 200 * time.Millisecond})
+	dead := dial(t, serve(t, h))
+	pings := 0
+	dead.SetPingHandler(func(string) error { pings++; return nil }) // never a pong
 
-	// The live one reads all along, so it answers each ping as it comes.
-	live := dial(t, url)
+	dead.SetReadDeadline(time.Now().Add(5 * time.Second))
+	start := time.Now()
+	_, _, err := dead.ReadMessage() // ends when the server hangs up
+	if ne, ok := err.(net.Error); err == nil || ok && ne.Timeout() {
+		t.Fatalf("a client that never answers pings is still connected after %v (read: %v)", time.Since(start), err)
+	}
+	if pings == 0 {
+		t.Errorf("dropped without a ping first (read: %v)", err)
+	}
+}
+
+// TestKeepaliveKeepsLivePeer has a client that answers pings (gorilla's
+// does while it reads) and sends nothing for longer than
+// PingPeriod+PongWait: its pongs keep it connected.
+func TestKeepaliveKeepsLivePeer(t *testing.T) {
+	t.Parallel()
+	// PongWait leaves room for a slow pong on a busy machine.
+	const period, wait = 100 * time.Millisecond, 2 * time.Second
+	const quiet = period + wait + 500*time.Millisecond
+	h := New(Config{PingPeriod: period, PongWait: wait})
+	live := dial(t, serve(t, h))
 	pings := make(chan string, 100)
 	live.SetPingHandler(func(p string) error {
 		pings <- p
@@ -152,28 +172,16 @@ func TestKeepalive(t *testing.T) {
 		}
 		got <- string(p)
 	}()
-	dead := dial(t, url)
-	dead.SetPingHandler(func(string) error { return nil }) // never a pong
 
-	// The dead one: its read ends when the server hangs up.
-	dead.SetReadDeadline(time.Now().Add(5 * time.Second))
-	start := time.Now()
-	_, _, err := dead.ReadMessage()
-	if ne, ok := err.(net.Error); err == nil || ok && ne.Timeout() {
-		t.Fatalf("a client that never answers pings is still connected after %v (read: %v)", time.Since(start), err)
-	}
-
-	// The live one has been quiet longer than PingPeriod+PongWait by now,
-	// answering pings only: it must still echo.
-	time.Sleep(300 * time.Millisecond)
+	time.Sleep(quiet)
 	if err := live.WriteMessage(websocket.TextMessage, []byte("still here")); err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff("still here", <-got); diff != "" {
-		t.Errorf("the live client's echo after %d pings (-want +got):\n%s", len(pings), diff)
+		t.Errorf("the live client's echo after %v quiet and %d pings (-want +got):\n%s", quiet, len(pings), diff)
 	}
 	if len(pings) == 0 {
-		t.Errorf("no ping in 300ms with PingPeriod 50ms")
+		t.Errorf("no ping in %v with PingPeriod %v", quiet, period)
 	}
 }
 
