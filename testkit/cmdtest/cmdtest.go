@@ -6,12 +6,17 @@
 // that makes TestMain call the command's main instead of the tests:
 //
 //	func TestMain(m *testing.M) { cmdtest.Main(m, main) }
+//
+// A test binary can also carry other commands beside the chapter's own (a
+// reference server to measure it against, in a process of its own), named
+// with MainWith and started with StartMain.
 package cmdtest
 
 import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -25,22 +30,36 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
+// childEnv is "1" in a child running the chapter's command, or the name of
+// another command given to MainWith.
 const childEnv = "WSWALK_CMDTEST_CHILD"
 
 // Main runs the tests, or, in a child started by Start or Run, the
 // command's main with the arguments after "--".
-func Main(m *testing.M, main func()) {
-	if os.Getenv(childEnv) == "1" {
-		for i, a := range os.Args {
-			if a == "--" {
-				os.Args = append([]string{os.Args[0]}, os.Args[i+1:]...)
-				break
-			}
-		}
-		main()
-		os.Exit(0)
+func Main(m *testing.M, main func()) { MainWith(m, main, nil) }
+
+// MainWith is Main for a test binary that carries other commands too: in a
+// child started by StartMain(t, name, ...), it runs others[name] instead.
+func MainWith(m *testing.M, main func(), others map[string]func()) {
+	name := os.Getenv(childEnv)
+	if name == "" {
+		os.Exit(m.Run())
 	}
-	os.Exit(m.Run())
+	run := main
+	if name != "1" {
+		if run = others[name]; run == nil {
+			fmt.Fprintf(os.Stderr, "cmdtest: no command %q in this test binary\n", name)
+			os.Exit(2)
+		}
+	}
+	for i, a := range os.Args {
+		if a == "--" {
+			os.Args = append([]string{os.Args[0]}, os.Args[i+1:]...)
+			break
+		}
+	}
+	run()
+	os.Exit(0)
 }
 
 // Proc is a running command.
@@ -54,9 +73,9 @@ type Proc struct {
 	err    error
 }
 
-func command(args []string) *exec.Cmd {
+func command(name string, args []string) *exec.Cmd {
 	cmd := exec.Command(os.Args[0], append([]string{"-test.run=^$", "--"}, args...)...)
-	cmd.Env = append(os.Environ(), childEnv+"=1",
+	cmd.Env = append(os.Environ(), childEnv+"="+name,
 		// Under -race a program waits a second at exit for late reports;
 		// the tests time the exit, so it must not.
 		"GORACE=atexit_sleep_ms=0")
@@ -69,9 +88,20 @@ var urlLine = regexp.MustCompile(`(?:open |url=)(http://\S+)`)
 
 // Start runs the command with args and waits until it logs its URL. The
 // command is killed when the test ends, if it is still running.
-func Start(t *testing.T, args ...string) *Proc {
+func Start(t testing.TB, args ...string) *Proc {
 	t.Helper()
-	p := &Proc{cmd: command(args), done: make(chan struct{}), exited: make(chan struct{})}
+	return start(t, "1", args)
+}
+
+// StartMain is Start for the command MainWith was given as name.
+func StartMain(t testing.TB, name string, args ...string) *Proc {
+	t.Helper()
+	return start(t, name, args)
+}
+
+func start(t testing.TB, name string, args []string) *Proc {
+	t.Helper()
+	p := &Proc{cmd: command(name, args), done: make(chan struct{}), exited: make(chan struct{})}
 	out, err := p.cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -115,6 +145,9 @@ func Start(t *testing.T, args ...string) *Proc {
 	return nil
 }
 
+// PID is the command's process ID, to read what it costs from /proc.
+func (p *Proc) PID() int { return p.cmd.Process.Pid }
+
 // Stderr returns what the command wrote to its standard error so far.
 func (p *Proc) Stderr() string {
 	p.mu.Lock()
@@ -123,7 +156,7 @@ func (p *Proc) Stderr() string {
 }
 
 // Signal sends sig to the command.
-func (p *Proc) Signal(t *testing.T, sig os.Signal) {
+func (p *Proc) Signal(t testing.TB, sig os.Signal) {
 	t.Helper()
 	if err := p.cmd.Process.Signal(sig); err != nil {
 		t.Fatal(err)
@@ -132,7 +165,7 @@ func (p *Proc) Signal(t *testing.T, sig os.Signal) {
 
 // Wait returns the exit status once the command has exited, failing the
 // test if that takes longer than limit.
-func (p *Proc) Wait(t *testing.T, limit time.Duration) int {
+func (p *Proc) Wait(t testing.TB, limit time.Duration) int {
 	t.Helper()
 	select {
 	case <-p.exited:
@@ -145,7 +178,7 @@ func (p *Proc) Wait(t *testing.T, limit time.Duration) int {
 
 // Stop sends SIGTERM and returns the exit status once the command has
 // exited, failing the test if that takes longer than limit.
-func (p *Proc) Stop(t *testing.T, limit time.Duration) int {
+func (p *Proc) Stop(t testing.TB, limit time.Duration) int {
 	t.Helper()
 	p.Signal(t, syscall.SIGTERM)
 	return p.Wait(t, limit)
@@ -155,7 +188,7 @@ func (p *Proc) Stop(t *testing.T, limit time.Duration) int {
 // and standard error.
 func Run(t *testing.T, args ...string) (int, string) {
 	t.Helper()
-	cmd := command(args)
+	cmd := command("1", args)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	err := cmd.Run()
@@ -191,7 +224,7 @@ func TakenAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-func exitCode(t *testing.T, err error) int {
+func exitCode(t testing.TB, err error) int {
 	t.Helper()
 	var exit *exec.ExitError
 	switch {
