@@ -9,10 +9,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/gorilla/websocket"
 
+	"example.com/wswalk/05-gorilla-chat/internal/gorillaroom"
 	"example.com/wswalk/testkit/cmdtest"
 )
 
-func TestMain(m *testing.M) { cmdtest.Main(m, main) }
+func TestMain(m *testing.M) {
+	cmdtest.MainWith(m, main, map[string]func(){"reference": gorillaroom.Main})
+}
 
 // A port already taken: exit 1 with a one-line reason.
 func TestCannotStart(t *testing.T) {
