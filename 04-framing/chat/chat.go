@@ -60,7 +60,7 @@ func (r *Room) Handle(c *ws.Conn, req *handshake.Request) {
 	if name == "" {
 		name = fmt.Sprintf("guest-%d", r.guests.Add(1))
 	}
-	m := r.room.Join(strconv.FormatUint(r.ids.Add(1), 10), name)
+	m := r.room.Join(strconv.FormatUint(r.ids.Add(1), 10), name, nil)
 	done := make(chan struct{})
 	go func() { defer close(done); writeLoop(c, &r.room, m) }()
 

@@ -25,6 +25,7 @@
 package room
 
 import (
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -82,10 +83,13 @@ type notice[M any] struct {
 }
 
 // Member is one connection in a room. Its writer (the only goroutine that
-// writes to the connection) waits on Messages, Noticed and Gone.
+// writes to the connection) waits on Messages, Noticed and Gone, or, when
+// it runs only while there is something to write, is started by wake.
 type Member[M any] struct {
 	ID   string // unique in the room
 	Name string
+
+	wake func() // called after anything for m: a message, a notice, Gone
 
 	messages chan M
 	noticed  chan struct{} // a value when a notice may be waiting
@@ -109,11 +113,15 @@ func (m *Member[M]) Gone() <-chan struct{} { return m.gone }
 func (m *Member[M]) Evicted() bool { return m.evicted.Load() }
 
 // Join adds a member named name with the given ID. It will get every chat
-// message sent from now on and, first thing, the current notices.
-func (r *Room[M]) Join(id, name string) *Member[M] {
+// message sent from now on and, first thing, the current notices. wake,
+// if not nil, is called after each of them is ready for it and after Gone
+// closes, so that a writer that is not waiting can be started; it must
+// not block, and the room may call it with its lock held.
+func (r *Room[M]) Join(id, name string, wake func()) *Member[M] {
 	m := &Member[M]{
 		ID:       id,
 		Name:     name,
+		wake:     wake,
 		messages: make(chan M, or(r.Queue, DefaultQueue)),
 		noticed:  make(chan struct{}, 1),
 		gone:     make(chan struct{}),
@@ -146,6 +154,7 @@ func (r *Room[M]) remove(m *Member[M]) bool {
 	r.mu.Unlock()
 	if in {
 		close(m.gone)
+		m.poke()
 	}
 	return in
 }
@@ -158,6 +167,7 @@ func (r *Room[M]) Send(msg M) (evicted []*Member[M]) {
 	for m := range r.members {
 		select {
 		case m.messages <- msg:
+			m.poke()
 		default:
 			delete(r.members, m)
 			evicted = append(evicted, m)
@@ -167,6 +177,7 @@ func (r *Room[M]) Send(msg M) (evicted []*Member[M]) {
 	for _, m := range evicted {
 		m.evicted.Store(true)
 		close(m.gone)
+		m.poke()
 		r.Changed(Change{Online: false, ID: m.ID, Name: m.Name})
 	}
 	return evicted
@@ -176,14 +187,38 @@ func (r *Room[M]) Send(msg M) (evicted []*Member[M]) {
 // that a member has not written yet, and wakes every member.
 func (r *Room[M]) Announce(kind string, msg M) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	r.seq++
 	// Kept in the order they were made: the old one of this kind goes,
 	// the new one comes last.
 	r.notices = slices.DeleteFunc(r.notices, func(n notice[M]) bool { return n.kind == kind })
 	r.notices = append(r.notices, notice[M]{kind: kind, seq: r.seq, msg: msg})
+	all := make([]*Member[M], 0, len(r.members))
 	for m := range r.members {
-		wake(m)
+		all = append(all, m)
+	}
+	r.mu.Unlock()
+	// Outside the lock (a woken writer takes it to read the notice), and a
+	// few at a time: each wake may start a writer goroutine, and letting
+	// the first ones finish before starting more keeps a room of 10,000
+	// from holding 10,000 writer stacks at once for one notice.
+	for i, m := range all {
+		m.notice()
+		if i%wakeBatch == wakeBatch-1 {
+			runtime.Gosched()
+		}
+	}
+}
+
+// wakeBatch is how many members Announce wakes before it yields.
+const wakeBatch = 64
+
+// WakeAll calls every member's wake (a server shutting down wants each
+// writer to look at its quit signal).
+func (r *Room[M]) WakeAll() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for m := range r.members {
+		m.poke()
 	}
 }
 
@@ -191,13 +226,21 @@ func (r *Room[M]) Announce(kind string, msg M) {
 // the one it has not written yet, if any.
 func (r *Room[M]) Tell(m *Member[M], msg M) {
 	m.private.Store(&msg)
-	wake(m)
+	m.notice()
 }
 
-func wake[M any](m *Member[M]) {
+// notice tells m's writer that a notice may be waiting.
+func (m *Member[M]) notice() {
 	select {
 	case m.noticed <- struct{}{}:
 	default: // it is awake already and will look at every notice
+	}
+	m.poke()
+}
+
+func (m *Member[M]) poke() {
+	if m.wake != nil {
+		m.wake()
 	}
 }
 

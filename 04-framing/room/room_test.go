@@ -36,7 +36,7 @@ func TestArrivalEvictsNoOne(t *testing.T) {
 	}
 	var members []*Member[string]
 	for i := range 1000 {
-		members = append(members, r.Join(strconv.Itoa(i), "m"+strconv.Itoa(i)))
+		members = append(members, r.Join(strconv.Itoa(i), "m"+strconv.Itoa(i), nil))
 	}
 	if got := r.Len(); got != 1000 {
 		t.Fatalf("members after the arrival: %d, want 1000", got)
@@ -62,7 +62,7 @@ func TestArrivalEvictsNoOne(t *testing.T) {
 func TestSlowReaderEvicted(t *testing.T) {
 	t.Parallel()
 	r := &Room[string]{Queue: 2}
-	slow, fast := r.Join("1", "slow"), r.Join("2", "fast")
+	slow, fast := r.Join("1", "slow", nil), r.Join("2", "fast", nil)
 	var got []string
 	var evicted []string
 	for i := range 5 {
@@ -98,7 +98,7 @@ func TestSlowReaderEvicted(t *testing.T) {
 func TestNoticesReplaceAndKeepOrder(t *testing.T) {
 	t.Parallel()
 	r := &Room[string]{}
-	m := r.Join("1", "ann")
+	m := r.Join("1", "ann", nil)
 	r.Announce("status", "degraded")
 	r.Announce("topic", "go")
 	r.Announce("status", "recovered")
@@ -113,7 +113,7 @@ func TestNoticesReplaceAndKeepOrder(t *testing.T) {
 		t.Errorf("notices written twice: %q", again)
 	}
 	// A newcomer hears the room's state, but not its neighbour's answer.
-	late := r.Join("2", "bob")
+	late := r.Join("2", "bob", nil)
 	_, notices = drain(r, late)
 	if diff := cmp.Diff([]string{"go", "recovered"}, notices); diff != "" {
 		t.Errorf("the newcomer's notices (-want +got):\n%s", diff)
@@ -132,11 +132,11 @@ func TestPresenceBatched(t *testing.T) {
 		made.Add(1)
 		return last.Name + " +" + strconv.Itoa(r.Len())
 	}
-	first := r.Join("0", "m0")
+	first := r.Join("0", "m0", nil)
 	start := time.Now()
 	var last *Member[string]
 	for i := 1; i < 200; i++ {
-		last = r.Join(strconv.Itoa(i), "m"+strconv.Itoa(i))
+		last = r.Join(strconv.Itoa(i), "m"+strconv.Itoa(i), nil)
 	}
 	elapsed := time.Since(start)
 	deadline := time.Now().Add(10 * time.Second)
@@ -162,4 +162,31 @@ func TestPresenceBatched(t *testing.T) {
 	if _, notices := drain(r, first); len(notices) == 0 || notices[len(notices)-1] != "m199 +200" {
 		t.Errorf("the first member's last notice: %q, want m199 +200", notices)
 	}
+}
+
+// TestWakeCalled: a member's wake is called for everything its writer
+// must see, so a writer that runs only while there is mail is started.
+func TestWakeCalled(t *testing.T) {
+	t.Parallel()
+	var wakes atomic.Int32
+	r := &Room[string]{Queue: 1}
+	m := r.Join("1", "ann", func() { wakes.Add(1) })
+	step := func(what string, do func()) {
+		t.Helper()
+		before := wakes.Load()
+		do()
+		if wakes.Load() == before {
+			t.Errorf("%s: wake not called", what)
+		}
+	}
+	step("a message", func() { r.Send("hi") })
+	step("a notice", func() { r.Announce("status", "ok") })
+	step("an answer", func() { r.Tell(m, "too long") })
+	step("WakeAll", r.WakeAll)
+	step("eviction", func() { r.Send("the queue of 1 is full") })
+	if !m.Evicted() {
+		t.Fatal("not evicted")
+	}
+	other := r.Join("2", "bob", func() { wakes.Add(1) })
+	step("leaving", func() { r.Leave(other) })
 }

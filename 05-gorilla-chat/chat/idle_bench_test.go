@@ -2,6 +2,7 @@ package chat
 
 import (
 	"bufio"
+	"example.com/wswalk/04-framing/room"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -51,6 +52,9 @@ func BenchmarkIdleConnections(b *testing.B) {
 			}
 			time.Sleep(10 * time.Millisecond)
 		}
+		// Let the last presence notice be written: then the writers,
+		// which run only while there is something to write, are gone.
+		time.Sleep(3 * room.DefaultPresenceEvery)
 		runtime.GC()
 		runtime.ReadMemStats(&after)
 		perConn := float64(after.HeapInuse+after.StackInuse-before.HeapInuse-before.StackInuse) / n

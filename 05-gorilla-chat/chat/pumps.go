@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -28,6 +29,11 @@ type client struct {
 	after  uint64      // highest replayed ID: queued messages up to it are dupes
 
 	readDone chan struct{} // closed when readPump returns
+
+	writing  sync.Mutex // guards running; see writer.go
+	running  bool       // a writePump runs, or the connection has ended
+	ping     *time.Timer
+	finished chan struct{} // closed by end: the connection is closed
 }
 
 // outgoing is one event ready for the wire, shared by every member's
@@ -54,27 +60,33 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		return // the upgrader has answered: 400, 403 (origin), ...
 	}
 	conn.SetReadLimit(s.cfg.MaxMessage)
-	c := &client{s: s, conn: conn, readDone: make(chan struct{})}
+	c := &client{s: s, conn: conn, readDone: make(chan struct{}), finished: make(chan struct{})}
+	// The handler is the writer until the history is loaded, so a wake
+	// meanwhile starts none ahead of the replay.
+	c.running = true
 	// Join before reading the history: whatever is posted meanwhile is
 	// both queued and (maybe) in the history, and writePump drops the
 	// queued copies of replayed IDs. Joined after, it could be in neither.
 	id := s.id + "-" + strconv.FormatUint(s.clientSeq.Add(1), 10)
-	c.member = s.room.Join(id, name)
+	c.member = s.room.Join(id, name, c.wake)
 	problem := c.loadReplay(r.Context(), since)
 	if problem != "" {
 		s.room.Tell(c.member, prepare(errorEvent(problem)))
 	}
 	s.log.Info("joined", "client", id, "user", name, "remote", r.RemoteAddr)
 
-	// Both pumps in goroutines of their own, and this handler returns, so
-	// net/http lets go of what it kept for the request (its read buffer,
-	// the request, a stack grown by the handshake).
-	go c.writePump()
+	c.startPinging()
+	go c.writePump() // hands the writing flag on: the replay, then the rest
+
+	// readPump goes on in a goroutine of its own and this handler returns,
+	// so net/http lets go of what it kept for the request (its read
+	// buffer, the request, a stack grown by the handshake).
 	go func() {
 		defer s.conns.Done()
 		c.readPump()
 		close(c.readDone)
-		s.room.Leave(c.member) // closes Gone: writePump ends and closes the conn
+		s.room.Leave(c.member) // closes Gone: the writer closes the conn
+		<-c.finished
 		s.log.Info("left", "client", id, "user", name)
 	}()
 }
@@ -163,25 +175,40 @@ func (c *client) handle(typ int, data []byte) string {
 }
 
 // writePump is the connection's only writer: the history first, then chat
-// messages and notices as the room hands them over, and a ping every
-// PingPeriod. Every write has a deadline, so a peer that stops reading
-// costs at most WriteWait before it is dropped.
+// messages and notices as the room hands them over, and the close frame
+// when the client is evicted or the server stops. Every write has a
+// deadline, so a peer that stops reading costs at most WriteWait before it
+// is dropped. It is gorilla's writePump with one change: instead of
+// waiting for the next message it returns when there is none, and the
+// room starts it again (see writer.go, "a writer only while there is
+// something to write").
 func (c *client) writePump() {
-	ping := time.NewTicker(c.s.cfg.PingPeriod)
-	defer func() {
-		ping.Stop()
-		c.conn.Close() // ends readPump too, if it still runs
-	}()
-	for _, o := range c.replay {
-		c.conn.SetWriteDeadline(time.Now().Add(c.s.cfg.WriteWait))
-		if c.conn.WritePreparedMessage(o.msg) != nil {
-			return
+	if c.replay != nil {
+		for _, o := range c.replay {
+			c.conn.SetWriteDeadline(time.Now().Add(c.s.cfg.WriteWait))
+			if c.conn.WritePreparedMessage(o.msg) != nil {
+				c.end()
+				return
+			}
 		}
+		c.replay = nil
 	}
-	c.replay = nil
 	for {
 		var err error
 		select {
+		case <-c.s.quit:
+			c.flush()
+			c.goodbye(websocket.CloseGoingAway, "server shutting down")
+			c.end()
+			return // keeping the writing flag: no writer ever again
+		case <-c.member.Gone():
+			if c.member.Evicted() {
+				// RFC 6455 §7.4.1: 1008, the client broke the room's
+				// policy. It may reconnect with ?since= and miss nothing.
+				c.goodbye(websocket.ClosePolicyViolation, "too slow: send queue full")
+			}
+			c.end() // else the peer left: nobody to write to
+			return
 		case o := <-c.member.Messages():
 			err = c.write(o)
 		case <-c.member.Noticed():
@@ -190,21 +217,14 @@ func (c *client) writePump() {
 					break
 				}
 			}
-		case <-ping.C:
-			err = c.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.s.cfg.WriteWait))
-		case <-c.member.Gone():
-			if c.member.Evicted() {
-				// RFC 6455 §7.4.1: 1008, the client broke the room's
-				// policy. It may reconnect with ?since= and miss nothing.
-				c.goodbye(websocket.ClosePolicyViolation, "too slow: send queue full")
+		default:
+			if c.idle() {
+				return // nothing to write: the next wake starts a writer
 			}
-			return // else the peer left: nobody to write to
-		case <-c.s.quit:
-			c.flush()
-			c.goodbye(websocket.CloseGoingAway, "server shutting down")
-			return
+			continue
 		}
 		if err != nil {
+			c.end()
 			return
 		}
 	}

@@ -54,7 +54,7 @@ type Server struct {
 	bg      sync.WaitGroup // the clock
 	mu      sync.Mutex
 	closing bool
-	conns   sync.WaitGroup // open room connections, each one's two pumps
+	conns   sync.WaitGroup // open room connections
 }
 
 // NewServer returns a Server for cfg (zero fields take the defaults). With
@@ -73,10 +73,11 @@ func NewServer(cfg Config) *Server {
 	s.room.Queue = cfg.SendQueue
 	s.room.Presence = s.presence
 	s.upgrader = websocket.Upgrader{
-		// Small per-connection read buffers, and write buffers borrowed
+		// Small per-connection read buffers (chat messages are small; a
+		// larger one is read in several steps), and write buffers borrowed
 		// from a pool only while a message is being written: an idle
-		// connection holds 1 KiB of buffer instead of gorilla's 8 KiB.
-		ReadBufferSize:    1024,
+		// connection holds 512 bytes of buffer instead of gorilla's 8 KiB.
+		ReadBufferSize:    512,
 		WriteBufferSize:   4096,
 		WriteBufferPool:   &sync.Pool{},
 		EnableCompression: cfg.Compress,
@@ -231,6 +232,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		close(s.quit)
 	}
 	s.mu.Unlock()
+	s.room.WakeAll() // every writer, idle ones too, sees quit
 	// The echo's peers get 1001 and closeGrace to answer, as the room's do.
 	echoDone := make(chan error, 1)
 	go func() {

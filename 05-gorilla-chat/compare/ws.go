@@ -122,7 +122,7 @@ func (h *hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if withBacklog {
 		backlog = h.store.Since(since)
 	}
-	m := h.room.Join(strconv.FormatUint(h.ids.Add(1), 10), "")
+	m := h.room.Join(strconv.FormatUint(h.ids.Add(1), 10), "", nil)
 	h.conns.Add(1)
 	h.mu.Unlock()
 	defer h.conns.Done()
