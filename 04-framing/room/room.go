@@ -51,7 +51,10 @@ type Room[M any] struct {
 	// function may call Members or Len. It is never called with the
 	// room's lock held, and never twice at once.
 	Presence func(last Change) M
-	// PresenceEvery rations presence notices (DefaultPresenceEvery when 0).
+	// PresenceEvery rations presence notices (DefaultPresenceEvery when
+	// 0), and as much again for every thousand members: a notice wakes
+	// every member, so a room of any size spends about the same on
+	// presence, some ten thousand wake-ups a second at most.
 	PresenceEvery time.Duration
 
 	mu       sync.Mutex
@@ -298,7 +301,7 @@ func (r *Room[M]) Changed(c Change) {
 		r.mu.Unlock()
 		return // a batch is already waiting; it will see this change
 	}
-	wait := time.Until(r.lastSent.Add(or(r.PresenceEvery, DefaultPresenceEvery)))
+	wait := time.Until(r.lastSent.Add(r.presenceEvery()))
 	if wait > 0 {
 		r.timer = time.AfterFunc(wait, r.announcePresence)
 		r.mu.Unlock()
@@ -306,6 +309,11 @@ func (r *Room[M]) Changed(c Change) {
 	}
 	r.mu.Unlock()
 	r.announcePresence()
+}
+
+// presenceEvery is the time between two presence notices. r.mu is held.
+func (r *Room[M]) presenceEvery() time.Duration {
+	return or(r.PresenceEvery, DefaultPresenceEvery) * time.Duration(1+len(r.members)/1000)
 }
 
 // announcePresence makes and announces the presence notice for the

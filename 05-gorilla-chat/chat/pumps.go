@@ -30,10 +30,9 @@ type client struct {
 
 	readDone chan struct{} // closed when readPump returns
 
-	writing  sync.Mutex // guards running; see writer.go
-	running  bool       // a writePump runs, or the connection has ended
-	ping     *time.Timer
-	finished chan struct{} // closed by end: the connection is closed
+	writing sync.Mutex // guards running; see writer.go
+	running bool       // a writePump runs, or the connection has ended
+	ping    *time.Timer
 }
 
 // outgoing is one event ready for the wire, shared by every member's
@@ -60,7 +59,8 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		return // the upgrader has answered: 400, 403 (origin), ...
 	}
 	conn.SetReadLimit(s.cfg.MaxMessage)
-	c := &client{s: s, conn: conn, readDone: make(chan struct{}), finished: make(chan struct{})}
+	c := &client{s: s, conn: conn, readDone: make(chan struct{})}
+	s.conns.Add(1) // two to wait for: readPump here, the writer's end in writer.go
 	// The handler is the writer until the history is loaded, so a wake
 	// meanwhile starts none ahead of the replay.
 	c.running = true
@@ -81,14 +81,16 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	// readPump goes on in a goroutine of its own and this handler returns,
 	// so net/http lets go of what it kept for the request (its read
 	// buffer, the request, a stack grown by the handshake).
-	go func() {
-		defer s.conns.Done()
-		c.readPump()
-		close(c.readDone)
-		s.room.Leave(c.member) // closes Gone: the writer closes the conn
-		<-c.finished
-		s.log.Info("left", "client", id, "user", name)
-	}()
+	go c.readPump()
+}
+
+// leave is what follows readPump: the client leaves the room, whose Gone
+// has its writer close the connection.
+func (c *client) leave() {
+	close(c.readDone)
+	c.s.room.Leave(c.member)
+	c.s.log.Info("left", "client", c.member.ID, "user", c.member.Name)
+	c.s.conns.Done()
 }
 
 // loadReplay reads the history a joiner gets first and says what went wrong.
@@ -118,27 +120,48 @@ func (c *client) loadReplay(ctx context.Context, since string) (problem string) 
 // deadline is the keepalive: every pong and every message pushes it to
 // PingPeriod+PongWait from now, so a peer that stops answering pings (a
 // laptop lid closed, a cable pulled) is dropped within that time.
+//
+// It is the goroutine an idle connection keeps, so its frames are kept
+// small: blocked in ReadMessage it then fits the smallest stack Go gives
+// (2 KiB), where a defer or logging inline would double it (measured).
 func (c *client) readPump() {
-	cfg := &c.s.cfg
-	alive := func() { c.conn.SetReadDeadline(time.Now().Add(cfg.PingPeriod + cfg.PongWait)) }
-	alive()
-	c.conn.SetPongHandler(func(string) error { alive(); return nil })
+	c.alive()
+	c.conn.SetPongHandler(c.pong)
 	for {
 		// Over MaxMessage, gorilla answers close 1009 itself and returns
 		// ErrReadLimit (it may: WriteControl is the one write method safe
 		// to call alongside another writer).
 		typ, data, err := c.conn.ReadMessage()
 		if err != nil {
-			if !websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseNoStatusReceived) &&
-				!errors.Is(err, websocket.ErrReadLimit) {
-				c.s.log.Debug("read ended", "client", c.member.ID, "err", err)
-			}
+			c.readEnded(err)
+			c.leave() // not deferred: a defer's frame is what tips it to 4 KiB
 			return
 		}
-		alive()
-		if problem := c.handle(typ, data); problem != "" {
-			c.s.room.Tell(c.member, prepare(errorEvent(problem)))
-		}
+		c.alive()
+		c.receive(typ, data)
+	}
+}
+
+// alive pushes the read deadline to PingPeriod+PongWait from now.
+func (c *client) alive() {
+	c.conn.SetReadDeadline(time.Now().Add(c.s.cfg.PingPeriod + c.s.cfg.PongWait))
+}
+
+func (c *client) pong(string) error { c.alive(); return nil }
+
+// readEnded logs how a connection ended, unless it ended normally.
+func (c *client) readEnded(err error) {
+	if !websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseNoStatusReceived) &&
+		!errors.Is(err, websocket.ErrReadLimit) {
+		c.s.log.Debug("read ended", "client", c.member.ID, "err", err)
+	}
+}
+
+// receive handles one message and answers the sender alone when it was
+// wrong: an error event, a notice that never evicts.
+func (c *client) receive(typ int, data []byte) {
+	if problem := c.handle(typ, data); problem != "" {
+		c.s.room.Tell(c.member, prepare(errorEvent(problem)))
 	}
 }
 

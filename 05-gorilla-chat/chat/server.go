@@ -54,7 +54,7 @@ type Server struct {
 	bg      sync.WaitGroup // the clock
 	mu      sync.Mutex
 	closing bool
-	conns   sync.WaitGroup // open room connections
+	conns   sync.WaitGroup // open room connections: their readers and last writers
 }
 
 // NewServer returns a Server for cfg (zero fields take the defaults). With
@@ -76,8 +76,8 @@ func NewServer(cfg Config) *Server {
 		// Small per-connection read buffers (chat messages are small; a
 		// larger one is read in several steps), and write buffers borrowed
 		// from a pool only while a message is being written: an idle
-		// connection holds 512 bytes of buffer instead of gorilla's 8 KiB.
-		ReadBufferSize:    512,
+		// connection holds 256 bytes of buffer instead of gorilla's 8 KiB.
+		ReadBufferSize:    256,
 		WriteBufferSize:   4096,
 		WriteBufferPool:   &sync.Pool{},
 		EnableCompression: cfg.Compress,

@@ -71,7 +71,7 @@ func (c *client) pending() bool {
 func (c *client) end() {
 	c.ping.Stop()
 	c.conn.Close() // ends readPump too, if it still runs
-	close(c.finished)
+	c.s.conns.Done()
 }
 
 // startPinging pings every PingPeriod from the timer's goroutine. The
