@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -107,13 +109,20 @@ func BenchmarkDelivery(b *testing.B) {
 	})
 }
 
+var deliveryRound atomic.Int64
+
 // measureDelivery has a sender on fromURL send b.N messages, one at a time,
 // each waited for by a receiver on toURL.
 func measureDelivery(b *testing.B, fromURL, toURL string) {
-	sender := dialPeer(b, fromURL+"username=sender")
-	receiver := dialPeer(b, toURL+"username=receiver")
+	// Names of their own per round: b.N ramps up on the same servers, and
+	// a presence notice names only the latest who came or went.
+	round := strconv.Itoa(int(deliveryRound.Add(1)))
+	sender := dialPeer(b, fromURL+"username=sender-"+round)
+	receiver := dialPeer(b, toURL+"username=receiver-"+round)
 	// Both in the room, and the sender knows of the receiver.
-	sender.waitFor(func(e chat.Event) bool { return e.Type == chat.TypeOnline && e.Username == "receiver" })
+	sender.waitFor(func(e chat.Event) bool {
+		return e.Type == chat.TypeOnline && slices.Contains(names(e.Members), "receiver-"+round)
+	})
 	go func() { // the sender's own copies must be read, or it is dropped as slow
 		for {
 			if _, _, err := sender.conn.ReadMessage(); err != nil {
