@@ -47,8 +47,8 @@ type Room[M any] struct {
 	// is evicted (DefaultQueue when 0).
 	Queue int
 	// Presence, when set, makes the notice that tells members who is in
-	// the room. last is the most recent join or leave of the batch; the
-	// function may call Members or Len. It is never called with the
+	// the room. last is the batch's newest join, or its newest leave when
+	// nobody joined; the function may call Members or Len. It is never called with the
 	// room's lock held, and never twice at once.
 	Presence func(last Change) M
 	// PresenceEvery rations presence notices (DefaultPresenceEvery when
@@ -62,7 +62,8 @@ type Room[M any] struct {
 	notices  []notice[M] // the newest notice of each kind
 	seq      uint64      // numbers notices; the last one given
 	changed  bool        // presence changed since the last notice
-	last     Change      // the newest such change
+	join     *Change     // the newest join since the last notice
+	leave    *Change     // the newest leave since the last notice
 	lastSent time.Time   // when the last presence notice was made
 	timer    *time.Timer // pending batch, if any
 
@@ -296,7 +297,12 @@ func (r *Room[M]) Changed(c Change) {
 		return
 	}
 	r.mu.Lock()
-	r.changed, r.last = true, c
+	r.changed = true
+	if c.Online {
+		r.join = &c
+	} else {
+		r.leave = &c
+	}
 	if r.timer != nil {
 		r.mu.Unlock()
 		return // a batch is already waiting; it will see this change
@@ -328,9 +334,15 @@ func (r *Room[M]) announcePresence() {
 		return
 	}
 	r.changed, r.lastSent = false, time.Now()
-	last := r.last
+	// The notice names one change of the batch: its newest join, so
+	// that whoever came is greeted, else its newest leave.
+	last := r.leave
+	if r.join != nil {
+		last = r.join
+	}
+	r.join, r.leave = nil, nil
 	r.mu.Unlock()
-	r.Announce(presenceKind, r.Presence(last))
+	r.Announce(presenceKind, r.Presence(*last))
 }
 
 func or[T comparable](v, def T) T {
