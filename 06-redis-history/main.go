@@ -11,7 +11,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log"
 	"log/slog"
 	"net"
 	"net/http"
@@ -77,14 +76,15 @@ func run(ctx context.Context, args []string, stderr io.Writer, listening func(ad
 		Page:       web.FS,
 		Logger:     logger,
 	}
-	store, err := history.Open(ctx, history.Options{
-		URL: *redisURL, Room: *room, Keep: *keep,
-		Logger: log.New(stderr, "", log.LstdFlags),
-	})
+	opts := history.Options{URL: *redisURL, Room: *room, Keep: *keep, Logger: logger}
+	store, err := history.Open(ctx, opts)
+	var relay *history.Relay
 	switch {
 	case err == nil:
 		defer store.Close()
-		cfg.History, cfg.Relay = store, store
+		relay = history.NewRelay(store, opts)
+		defer relay.Close() // after the chat server's shutdown: deferred later
+		cfg.History, cfg.Relay = store, relay
 		logger.Info("history and room on Redis", "redis", *redisURL, "room", *room)
 	case *requireRedis:
 		return fmt.Errorf("cannot start: %w (-require-redis)", err)
@@ -94,10 +94,10 @@ func run(ctx context.Context, args []string, stderr io.Writer, listening func(ad
 		cfg.History = chat.NewMemoryHistory(*keep)
 	}
 	srv := chat.NewServer(cfg)
-	if store != nil {
-		store.Start(srv) // until store.Close, deferred above
+	if relay != nil {
+		relay.Start(srv)
 	}
-	srv.Handle("/status", history.StatusHandler(store))
+	srv.Handle("/status", history.StatusHandler(relay))
 	// /compare: chapter 05's side-by-side page, its techniques on ports of
 	// their own.
 	demo, err := compare.New(compare.Options{Host: compare.HostFor(*addr), Tick: *tick, Origins: cfg.Origins})

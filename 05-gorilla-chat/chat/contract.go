@@ -3,6 +3,8 @@ package chat
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -37,6 +39,13 @@ type Event struct {
 	// after the change. It is always right, while Members is left out of
 	// events for rooms too big to list (Config.MaxListed).
 	Count int `json:"count,omitempty"`
+	// Epoch names the history a message belongs to: a page resumes with
+	// ?since=ID&epoch=E, and a history that lost its data has a new one.
+	Epoch string `json:"epoch,omitempty"`
+	// Key is the sender's name for its message ({"body":…,"key":…}), so a
+	// message sent twice is stored once. On an error event it says which
+	// message was not sent. It is never stored.
+	Key string `json:"key,omitempty"`
 }
 
 // Member is one connected client, as listed in online/offline events.
@@ -50,24 +59,51 @@ type Member struct {
 // missed some for good and is told so with an error event.
 var ErrTooOld = errors.New("chat: history no longer reaches back that far")
 
-// ErrDegraded is wrapped by History.Add when the store behind it is impaired
-// (Redis lost) but the message was still accepted: kept in memory and queued
-// for a retry. The hub delivers the returned event as usual and tells its
-// clients, with an error event, that history is degraded.
-var ErrDegraded = errors.New("chat: history degraded")
+// ErrReset is returned by History.Since, with what is kept now, when the
+// history the client resumes from no longer exists: its epoch is not this
+// history's (the store lost its data, or this is another store), or its
+// ID is one this history never gave. Loss is announced, never silent.
+var ErrReset = errors.New("chat: the history was reset")
+
+// Cursor is where a client resumes: after the message with ID After, of
+// the history whose epoch is Epoch (what ?since= and ?epoch= say).
+type Cursor struct {
+	After uint64 // 0: from the start of what is kept
+	Epoch string // "": the client knows of no epoch, do not compare
+}
+
+// ParseCursor reads ?since= and ?epoch=. since is "" or a decimal message
+// ID from 0 to 2⁶³-1 (what Redis's INCR can give); anything else is an
+// error that says so, and the caller replays all there is.
+func ParseCursor(since, epoch string) (Cursor, error) {
+	c := Cursor{Epoch: epoch}
+	if since == "" {
+		return c, nil
+	}
+	n, err := strconv.ParseUint(since, 10, 63)
+	if err != nil {
+		return Cursor{Epoch: epoch}, fmt.Errorf("since=%q is not a message id", since)
+	}
+	c.After = n
+	return c, nil
+}
 
 // History keeps the room's last messages (100 by default) so a joiner can
 // read what was said before it came. This package has the in-memory one;
-// chapter 06 plugs a Redis one in behind the same two methods.
+// chapter 06 plugs a Redis one in behind the same two methods. The History
+// gives the IDs, and only it: a message has one ID, for good.
 type History interface {
-	// Add stores a message event, giving it the room's next ID, and returns
-	// it as stored. An error wrapping ErrDegraded comes with a usable event
-	// (see ErrDegraded); any other error means nothing was stored, and the
-	// sender is told so with an error event rather than losing it silently.
+	// Add stores a message event, giving it the room's next ID and the
+	// history's epoch, and returns it as stored. e.Key names the message:
+	// an Add with a key that was stored already stores nothing and returns
+	// the stored message, so a retry after a lost answer cannot store it
+	// twice. An error means nothing was stored (as far as the History
+	// knows), and the sender is told so rather than losing it silently.
 	Add(ctx context.Context, e Event) (Event, error)
-	// Since returns the kept messages with ID after id, oldest first; id ""
-	// means every kept message.
-	Since(ctx context.Context, id string) ([]Event, error)
+	// Since returns the kept messages after the cursor, oldest first,
+	// with ErrTooOld when some after it were trimmed away and ErrReset
+	// when the history it points into is gone (both with what is kept).
+	Since(ctx context.Context, c Cursor) ([]Event, error)
 }
 
 // A Relay makes a server one of several that share one room (chapter 06

@@ -32,34 +32,50 @@ func TestMemoryHistoryKeepsTheLastN(t *testing.T) {
 		}
 		return out
 	}
+	epoch := h.Epoch()
 	tests := []struct {
-		since   string
-		want    []string
-		tooOld  bool
-		invalid bool
+		since, epoch string
+		want         []string
+		err          error
 	}{
 		{since: "", want: []string{"2", "3", "4"}},
 		{since: ids[1], want: []string{"2", "3", "4"}}, // the oldest kept follows it
 		{since: ids[2], want: []string{"3", "4"}},
+		{since: ids[2], epoch: epoch, want: []string{"3", "4"}},
 		{since: ids[4], want: []string{}},
-		{since: ids[0], want: []string{"2", "3", "4"}, tooOld: true}, // "1" is gone
-		{since: fmt.Sprint(idNum(t, ids[4]) + 1), want: []string{"2", "3", "4"}, tooOld: true},
-		{since: "x", invalid: true},
+		{since: ids[0], want: []string{"2", "3", "4"}, err: ErrTooOld}, // "1" is gone
+		// An ID never given, or another history's: what is kept, and ErrReset.
+		{since: fmt.Sprint(idNum(t, ids[4]) + 1), want: []string{"2", "3", "4"}, err: ErrReset},
+		{since: ids[3], epoch: "another", want: []string{"2", "3", "4"}, err: ErrReset},
 	}
 	for _, tt := range tests {
-		got, err := h.Since(ctx, tt.since)
-		switch {
-		case tt.invalid:
-			if err == nil || errors.Is(err, ErrTooOld) {
-				t.Errorf("Since(%q): err = %v, want a not-an-id error", tt.since, err)
-			}
-			continue
-		case tt.tooOld != errors.Is(err, ErrTooOld):
-			t.Errorf("Since(%q): err = %v, want ErrTooOld: %v", tt.since, err, tt.tooOld)
-		case !tt.tooOld && err != nil:
-			t.Errorf("Since(%q): %v", tt.since, err)
+		cur, err := ParseCursor(tt.since, tt.epoch)
+		if err != nil {
+			t.Fatalf("ParseCursor(%q): %v", tt.since, err)
+		}
+		got, err := h.Since(ctx, cur)
+		if !errors.Is(err, tt.err) || (tt.err == nil && err != nil) {
+			t.Errorf("Since(%q, %q): err = %v, want %v", tt.since, tt.epoch, err, tt.err)
 		}
 		diff(t, "Since("+tt.since+")", tt.want, bodiesOf(got))
+	}
+	// A retry with a key already stored stores nothing.
+	first, _ := h.Add(ctx, Event{Body: "once", Key: "k1"})
+	again, _ := h.Add(ctx, Event{Body: "once", Key: "k1"})
+	diff(t, "the same key twice", first, again)
+}
+
+// ParseCursor: one contract for ?since= in chapters 05 and 06.
+func TestParseCursor(t *testing.T) {
+	t.Parallel()
+	for since, ok := range map[string]bool{
+		"": true, "0": true, "42": true, "9223372036854775807": true,
+		"9223372036854775808": false, "18446744073709551615": false, "-1": false, "x": false, " 1": false,
+	} {
+		_, err := ParseCursor(since, "")
+		if (err == nil) != ok {
+			t.Errorf("ParseCursor(%q): err = %v, want ok %v", since, err, ok)
+		}
 	}
 }
 
@@ -76,8 +92,9 @@ func TestMemoryHistoryIDsGrowAcrossRestarts(t *testing.T) {
 	if idNum(t, after.ID) <= idNum(t, before.ID) {
 		t.Errorf("restarted history's first id %s <= the old one's %s", after.ID, before.ID)
 	}
-	if _, err := NewMemoryHistory(0).Since(ctx, before.ID); !errors.Is(err, ErrTooOld) {
-		t.Errorf("a restarted history asked for what came after an old id: err = %v, want ErrTooOld", err)
+	old := Cursor{After: uint64(idNum(t, before.ID)), Epoch: before.Epoch}
+	if _, err := NewMemoryHistory(0).Since(ctx, old); !errors.Is(err, ErrReset) {
+		t.Errorf("a restarted history asked for what came after an old id: err = %v, want ErrReset", err)
 	}
 }
 
@@ -88,12 +105,12 @@ type racyHistory struct {
 	during func()
 }
 
-func (h *racyHistory) Since(ctx context.Context, id string) ([]Event, error) {
+func (h *racyHistory) Since(ctx context.Context, c Cursor) ([]Event, error) {
 	if h.during != nil {
 		h.during()
 		h.during = nil
 	}
-	return h.MemoryHistory.Since(ctx, id)
+	return h.MemoryHistory.Since(ctx, c)
 }
 
 func TestMessagePostedDuringReplayArrivesOnce(t *testing.T) {

@@ -128,9 +128,10 @@ func TestPageTwoTabsExchangeMessages(t *testing.T) {
 		t.Errorf("send box after sending: %q, want empty", v[0])
 	}
 
-	// The frames panel shows what went out and its size.
-	sent := `{"body":"hello\nbob"}`
-	browser.WaitText(t, one, "#frames", "↑"+strconv.Itoa(len(sent))+sent)
+	// The frames panel shows what went out and its size: the body and the
+	// message's key, 16 hex digits.
+	sent := `{"body":"hello\nbob","key":"0123456789abcdef"}`
+	browser.WaitText(t, one, "#frames", "↑"+strconv.Itoa(len(sent))+`{"body":"hello\nbob","key":"`)
 
 	// bob leaves: ann's page says so and counts one.
 	browser.Run(t, two, "close bob's tab", chromedp.ActionFunc(func(ctx context.Context) error {

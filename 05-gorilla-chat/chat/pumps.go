@@ -52,7 +52,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	if name == "" {
 		name = "guest-" + strconv.FormatUint(s.guestSeq.Add(1), 10)
 	}
-	since := r.URL.Query().Get("since")
+	since, epoch := r.URL.Query().Get("since"), r.URL.Query().Get("epoch")
 	conn, err := s.upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		s.conns.Done()
@@ -69,7 +69,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	// queued copies of replayed IDs. Joined after, it could be in neither.
 	id := s.id + "-" + strconv.FormatUint(s.clientSeq.Add(1), 10)
 	c.member = s.room.Join(id, name, c.wake)
-	problem := c.loadReplay(r.Context(), since)
+	problem := c.loadReplay(r.Context(), since, epoch)
 	if problem != "" {
 		s.room.Tell(c.member, prepare(errorEvent(problem)))
 	}
@@ -93,16 +93,18 @@ func (c *client) leave() {
 	c.s.conns.Done()
 }
 
-// loadReplay reads the history a joiner gets first and says what went wrong.
-func (c *client) loadReplay(ctx context.Context, since string) (problem string) {
-	if since != "" {
-		if _, err := strconv.ParseUint(since, 10, 64); err != nil {
-			problem = "since=" + strconv.Quote(since) + " is not a message id: here is all the history"
-			since = ""
-		}
+// loadReplay reads the history a joiner gets first and says what went
+// wrong: ?since= and ?epoch= are where it resumes (the one contract of
+// chapters 05 and 06, ParseCursor).
+func (c *client) loadReplay(ctx context.Context, since, epoch string) (problem string) {
+	cur, err := ParseCursor(since, epoch)
+	if err != nil {
+		problem = err.Error() + ": here is all the history"
 	}
-	events, err := c.s.cfg.History.Since(ctx, since)
+	events, err := c.s.cfg.History.Since(ctx, cur)
 	switch {
+	case errors.Is(err, ErrReset):
+		problem = "the history you had is gone (reset): here is what is kept now"
 	case errors.Is(err, ErrTooOld):
 		problem = "some messages since " + since + " are no longer kept: showing what is"
 	case err != nil:
@@ -160,42 +162,55 @@ func (c *client) readEnded(err error) {
 // receive handles one message and answers the sender alone when it was
 // wrong: an error event, a notice that never evicts.
 func (c *client) receive(typ int, data []byte) {
-	if problem := c.handle(typ, data); problem != "" {
-		c.s.room.Tell(c.member, prepare(errorEvent(problem)))
+	if problem, key := c.handle(typ, data); problem != "" {
+		e := errorEvent(problem)
+		e.Key = key // which message was not sent, so the page can offer it again
+		c.s.room.Tell(c.member, prepare(e))
 	}
 }
 
 // handle acts on one message from the client and says what was wrong
 // with it, if anything. Bad input costs the sender an error event; the
 // room goes on.
-func (c *client) handle(typ int, data []byte) string {
+func (c *client) handle(typ int, data []byte) (problem, key string) {
 	if typ != websocket.TextMessage {
-		return `send text frames holding JSON like {"body":"hi"}`
+		return `send text frames holding JSON like {"body":"hi"}`, ""
 	}
 	var in struct {
 		Body *string `json:"body"`
+		Key  string  `json:"key"`
 	}
 	if err := json.Unmarshal(data, &in); err != nil {
-		return `not JSON: send {"body":"hi"}`
+		return `not JSON: send {"body":"hi"}`, ""
+	}
+	if len(in.Key) > maxKey {
+		return "key longer than " + itoa(maxKey) + " bytes", ""
 	}
 	if in.Body == nil {
-		return `missing "body": send {"body":"hi"}`
+		return `missing "body": send {"body":"hi"}`, in.Key
 	}
 	body := cleanBody(*in.Body)
 	switch {
 	case body == "":
-		return "empty message not sent"
+		return "empty message not sent", in.Key
 	case len(body) > c.s.cfg.MaxBody:
-		return "message too long: " + itoa(len(body)) + " bytes, at most " + itoa(c.s.cfg.MaxBody)
+		return "message too long: " + itoa(len(body)) + " bytes, at most " + itoa(c.s.cfg.MaxBody), in.Key
+	}
+	if in.Key == "" {
+		in.Key = NewEpoch() // the server's own retries are safe all the same
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), c.s.cfg.WriteWait)
 	defer cancel()
-	err := c.s.post(ctx, Event{Type: TypeMessage, ClientID: c.member.ID, Username: c.member.Name, Body: body, Time: now()})
+	err := c.s.post(ctx, Event{Type: TypeMessage, ClientID: c.member.ID, Username: c.member.Name,
+		Body: body, Time: now(), Key: in.Key})
 	if err != nil {
-		return "not sent: " + err.Error()
+		return "not sent: " + err.Error(), in.Key
 	}
-	return ""
+	return "", ""
 }
+
+// maxKey bounds a message's key, which a store keeps for a while.
+const maxKey = 64
 
 // writePump is the connection's only writer: the history first, then chat
 // messages and notices as the room hands them over, and the close frame

@@ -151,13 +151,10 @@ func (s *Server) post(ctx context.Context, e Event) error {
 	s.postMu.Lock()
 	defer s.postMu.Unlock()
 	stored, err := s.cfg.History.Add(ctx, e)
-	if err != nil && !errors.Is(err, ErrDegraded) {
-		return err
+	if err != nil {
+		return err // nothing stored: the sender is told, and may send again
 	}
 	s.send(ctx, stored)
-	if err != nil {
-		s.Notify("history", "history degraded, messages may not be kept: "+err.Error())
-	}
 	return nil
 }
 

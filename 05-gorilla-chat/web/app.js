@@ -22,6 +22,9 @@ const loginName = document.getElementById("login-name");
 
 let socket = null;
 let lastId = null;      // the newest message shown, as a BigInt: ?since= on reconnect
+let lastEpoch = "";     // the history it belongs to: ?epoch= on reconnect
+const unsent = new Map(); // key -> text of a message sent and not yet seen back
+let retryKey = "";      // the key of the text put back in the box, if any
 let attempt = 0;        // reconnects since the last open, for the backoff
 let retryTimer = null;
 
@@ -36,6 +39,7 @@ function connect() {
   const name = new URLSearchParams(location.search).get("username");
   if (name) url.searchParams.set("username", name);
   if (lastId !== null) url.searchParams.set("since", String(lastId));
+  if (lastEpoch) url.searchParams.set("epoch", lastEpoch);
   setState("connecting", attempt ? "reconnecting…" : "connecting…");
   const ws = new WebSocket(url);
   socket = ws;
@@ -82,6 +86,8 @@ function handle(e) {
       const id = BigInt(e.id);
       if (lastId !== null && id <= lastId) return; // already shown
       lastId = id;
+      if (e.epoch) lastEpoch = e.epoch;
+      unsent.delete(e.key);
       addLine("message", e.username, e.body, e.time);
       break;
     }
@@ -92,6 +98,12 @@ function handle(e) {
       break;
     case "error":
       addLine("error", "", e.body, e.time);
+      // A message that was not sent comes back to the box; sent again
+      // unchanged it keeps its key, so the server stores it at most once.
+      if (e.key && unsent.has(e.key) && !body.value) {
+        body.value = unsent.get(e.key);
+        retryKey = e.key;
+      }
       break;
   }
 }
@@ -155,10 +167,20 @@ function showFrame(dir, data) {
 function send() {
   const text = body.value.trim();
   if (!text || !socket || socket.readyState !== WebSocket.OPEN) return;
-  const data = JSON.stringify({ body: text });
+  const key = retryKey && unsent.get(retryKey) === text ? retryKey : newKey();
+  retryKey = "";
+  unsent.set(key, text);
+  const data = JSON.stringify({ body: text, key: key });
   socket.send(data);
   showFrame("out", data);
   body.value = "";
+}
+
+// newKey names one message: 16 random hex digits.
+function newKey() {
+  const b = new Uint8Array(8);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 }
 
 sendForm.addEventListener("submit", (ev) => { ev.preventDefault(); send(); });

@@ -62,7 +62,7 @@ func BenchmarkReplay100(b *testing.B) {
 		}
 		b.ReportAllocs()
 		for b.Loop() {
-			got, err := h.Since(ctx, "")
+			got, err := h.Since(ctx, chat.Cursor{})
 			if err != nil || len(got) != 100 {
 				b.Fatalf("Since: %d events, %v", len(got), err)
 			}

@@ -1,140 +1,193 @@
 package history
 
 import (
-	"context"
-	"errors"
-	"runtime"
+	"encoding/json"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"example.com/wswalk/05-gorilla-chat/chat"
 	"example.com/wswalk/testkit/redistest"
-	"github.com/google/go-cmp/cmp"
+	"github.com/gorilla/websocket"
 )
 
-// Redis unreachable at start: Open says so, and the caller falls back.
-func TestOpenUnreachable(t *testing.T) {
+// A Redis fault in the middle of a conversation, on two servers of one
+// room: two senders (one per server), an observer on each server reading
+// all along, and a client on the second server that reconnects every
+// 300 ms with ?since= and ?epoch= of the last message it saw. Whatever
+// the fault, no ID is shown for two messages, no message is shown under
+// two IDs, no healthy client is evicted, every message a sender was told
+// is sent reaches everyone, the resuming client misses nothing the store
+// kept, and data lost by Redis itself is announced (a new epoch).
+func TestRedisFaults(t *testing.T) {
 	t.Parallel()
-	srv := redistest.Start(t)
-	srv.Stop()
-	_, err := Open(context.Background(), Options{URL: srv.URL(), Timeout: 200 * time.Millisecond})
-	if err == nil || !strings.Contains(err.Error(), srv.Addr()) {
-		t.Errorf("Open on a stopped Redis: %v, want an error naming %s", err, srv.Addr())
+	faults := []struct {
+		name       string
+		persistent bool
+		fault      func(*redistest.Server)
+		loses      bool // Redis's own data is gone: the resumer is told
+	}{
+		{"paused", false, func(s *redistest.Server) { s.Pause(); time.Sleep(2 * time.Second); s.Resume() }, false},
+		{"killed-aof", true, func(s *redistest.Server) { s.Stop(); time.Sleep(time.Second); s.Restart() }, false},
+		{"killed-no-persistence", false, func(s *redistest.Server) { s.Stop(); time.Sleep(time.Second); s.Restart() }, true},
+	}
+	for _, f := range faults {
+		t.Run(f.name, func(t *testing.T) {
+			t.Parallel()
+			srv := redistest.Start(t)
+			if f.persistent {
+				srv = redistest.StartPersistent(t)
+			}
+			o := testOptions(srv.URL(), "lobby", 1000, nil)
+			o.Timeout = 500 * time.Millisecond
+			a, b := startNodeOpts(t, o, chat.Config{}), startNodeOpts(t, o, chat.Config{})
+			obsA, obsB := watch(t, a.wsURL("username=obs-a")), watch(t, b.wsURL("username=obs-b"))
+			sendA, sendB := watch(t, a.wsURL("username=send-a")), watch(t, b.wsURL("username=send-b"))
+			res := &resumer{url: b.wsURL("username=resumer")}
+			stopResuming := res.run(t)
+
+			var wg sync.WaitGroup
+			for _, s := range []*watcher{sendA, sendB} {
+				wg.Go(func() { s.sendMany(t, 60, 40*time.Millisecond) })
+			}
+			time.Sleep(700 * time.Millisecond)
+			f.fault(srv)
+			wg.Wait()
+			accepted := append(sendA.accepted(), sendB.accepted()...)
+			eventually(t, 10*time.Second, "both observers have every accepted message", func() bool {
+				return obsA.hasKeys(accepted) && obsB.hasKeys(accepted)
+			})
+			stopResuming()
+
+			for name, w := range map[string]*watcher{"obs-a": obsA, "obs-b": obsB, "send-a": sendA, "send-b": sendB} {
+				w.checkOneIDPerMessage(t, name)
+				if code := w.closed(); code != 0 {
+					t.Errorf("%s was closed with %d: a healthy client evicted", name, code)
+				}
+			}
+			res.checkNothingMissed(t, obsB)
+			if res.resets() == 0 && f.loses {
+				t.Error("Redis lost its data and the resuming client was not told (no reset notice)")
+			}
+			if res.resets() > 0 && !f.loses {
+				t.Errorf("%d reset notices, but Redis kept its data", res.resets())
+			}
+			t.Logf("%s: %d of 120 accepted, %d refused; the resumer reconnected %d times",
+				f.name, len(accepted), 120-len(accepted), res.rounds)
+		})
 	}
 }
 
-// Redis stopped mid-chat and started again (empty, as after a crash
-// without persistence): the room keeps chatting with increasing IDs, Add
-// reports ErrDegraded, the queue is written back when Redis returns, the
-// subscription comes back and catches up, and nothing leaks.
-func TestRedisLostAndBack(t *testing.T) {
-	goroutines := runtime.NumGoroutine()
-	srv := redistest.Start(t)
-	var logs logBuffer
-	room := "lobby"
-	a := open(t, srv.URL(), room, 100, &logs)
-	b := open(t, srv.URL(), room, 100, nil)
-	ctx, cancel := context.WithCancel(context.Background())
-	recA, recB := &recorder{}, &recorder{}
-	doneA, doneB := make(chan error, 1), make(chan error, 1)
-	go func() { doneA <- a.Subscribe(ctx, recA) }()
-	go func() { doneB <- b.Subscribe(ctx, recB) }()
-	eventually(t, 5*time.Second, "both subscribed", func() bool {
-		n, _ := a.rdb.HLen(context.Background(), a.keys.Members).Result()
-		return n == 2
-	})
-
-	one := say(t, a, "one")
-	eventually(t, 5*time.Second, "b gets one", func() bool { return len(recB.got()) == 1 })
-
-	srv.Stop()
-	two, err := a.Add(context.Background(), chat.Event{Type: chat.TypeMessage, Username: "ann", Body: "two"})
-	if !errors.Is(err, chat.ErrDegraded) {
-		t.Fatalf("Add with Redis stopped: %v, want ErrDegraded", err)
-	}
-	three, err := a.Add(context.Background(), chat.Event{Type: chat.TypeMessage, Username: "ann", Body: "three"})
-	if !errors.Is(err, chat.ErrDegraded) {
-		t.Fatalf("second Add with Redis stopped: %v, want ErrDegraded", err)
-	}
-	if diff := cmp.Diff([]string{"2", "3"}, []string{two.ID, three.ID}); diff != "" {
-		t.Errorf("IDs while degraded (-want +got):\n%s", diff)
-	}
-	if !a.Degraded() {
-		t.Error("Degraded() = false with messages queued")
-	}
-	got, err := a.Since(context.Background(), "")
-	if !errors.Is(err, chat.ErrDegraded) {
-		t.Errorf("Since with Redis stopped: %v, want ErrDegraded", err)
-	}
-	if diff := cmp.Diff([]chat.Event{one, two, three}, got); diff != "" {
-		t.Errorf("Since from memory (-want +got):\n%s", diff)
-	}
-	if err := a.Publish(context.Background(), two); err == nil {
-		t.Error("Publish with Redis stopped gave no error")
-	}
-
-	srv.Restart()
-	eventually(t, 10*time.Second, "queue written back", func() bool { return !a.Degraded() })
-	got, err = a.Since(context.Background(), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff([]chat.Event{two, three}, got); diff != "" {
-		t.Errorf("history after Redis came back, empty (-want +got):\n%s", diff)
-	}
-	// Cross-server delivery resumes by itself, with IDs still increasing.
-	four := say(t, a, "four")
-	if four.ID != "4" {
-		t.Errorf("ID after recovery = %q, want 4", four.ID)
-	}
-	deadline := time.Now().Add(10 * time.Second)
-	for len(only(recB.got(), chat.TypeMessage)) != 4 || len(only(recA.got(), chat.TypeMessage)) != 2 {
-		if time.Now().After(deadline) {
-			t.Fatalf("after 10s, b got %v and a got %v; want 4 and 2 messages\nlog:\n%s",
-				ids(only(recB.got(), chat.TypeMessage)), ids(only(recA.got(), chat.TypeMessage)), logs.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	if diff := cmp.Diff([]chat.Event{one, two, three, four}, only(recB.got(), chat.TypeMessage)); diff != "" {
-		t.Errorf("b's deliveries (-want +got):\n%s", diff)
-	}
-	if diff := cmp.Diff([]chat.Event{one, four}, only(recA.got(), chat.TypeMessage)); diff != "" {
-		t.Errorf("a's deliveries: its own queued messages were already shown locally (-want +got):\n%s", diff)
-	}
-	// Each server told its clients once that the room was degraded.
-	for name, rec := range map[string]*recorder{"a": recA, "b": recB} {
-		errs := only(rec.got(), chat.TypeError)
-		if len(errs) != 1 || !strings.Contains(errs[0].Body, "degraded") {
-			t.Errorf("%s delivered error events %+v, want one saying degraded", name, errs)
-		}
-	}
-	for _, want := range []string{"Redis lost", "Redis back: 2 messages (from id 2)"} {
-		if !strings.Contains(logs.String(), want) {
-			t.Errorf("log lacks %q:\n%s", want, logs.String())
-		}
-	}
-
-	cancel()
-	for _, done := range []chan error{doneA, doneB} {
-		if err := <-done; !errors.Is(err, context.Canceled) {
-			t.Errorf("Subscribe returned %v", err)
-		}
-	}
-	a.Close()
-	b.Close()
-	eventually(t, 5*time.Second, "goroutines back to where they were", func() bool {
-		return runtime.NumGoroutine() <= goroutines
-	})
+// watcher is one client reading everything, all along.
+type watcher struct {
+	conn *websocket.Conn
+	mu   sync.Mutex
+	seen []chat.Event
+	code int // close code from the server, if any
+	name string
+	sent []string // keys this client sent
 }
 
-// only keeps the events of one type.
-func only(events []chat.Event, typ string) []chat.Event {
-	out := []chat.Event{}
-	for _, e := range events {
-		if e.Type == typ {
-			out = append(out, e)
+func watch(t *testing.T, url string) *watcher {
+	w := &watcher{conn: dialPeer(t, url).conn}
+	go func() {
+		for {
+			var e chat.Event
+			_, data, err := w.conn.ReadMessage()
+			if err != nil {
+				if ce, ok := err.(*websocket.CloseError); ok {
+					w.mu.Lock()
+					w.code = ce.Code
+					w.mu.Unlock()
+				}
+				return
+			}
+			if json.Unmarshal(data, &e) == nil {
+				w.mu.Lock()
+				w.seen = append(w.seen, e)
+				w.mu.Unlock()
+			}
+		}
+	}()
+	return w
+}
+
+// sendMany sends n messages, each with a key of its own, every gap.
+func (w *watcher) sendMany(t *testing.T, n int, gap time.Duration) {
+	for i := range n {
+		key := fmt.Sprintf("%p-%d", w, i)
+		w.mu.Lock()
+		w.sent = append(w.sent, key)
+		w.mu.Unlock()
+		if err := w.conn.WriteJSON(map[string]string{"body": "m" + fmt.Sprint(i), "key": key}); err != nil {
+			t.Errorf("send %d: %v", i, err)
+			return
+		}
+		time.Sleep(gap)
+	}
+	time.Sleep(time.Second) // the last answers
+}
+
+// accepted lists the keys of this client's messages that came back to it
+// as messages (stored), whether or not it was also told one failed.
+func (w *watcher) accepted() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var keys []string
+	for _, e := range w.seen {
+		if e.Type == chat.TypeMessage && strings.HasPrefix(e.Key, fmt.Sprintf("%p-", w)) {
+			keys = append(keys, e.Key)
 		}
 	}
-	return out
+	return keys
+}
+
+func (w *watcher) hasKeys(keys []string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	have := map[string]bool{}
+	for _, e := range w.seen {
+		have[e.Key] = true
+	}
+	for _, k := range keys {
+		if !have[k] {
+			return false
+		}
+	}
+	return true
+}
+
+func (w *watcher) closed() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.code
+}
+
+// checkOneIDPerMessage: every message once, one ID per message, one
+// message per ID, IDs increasing.
+func (w *watcher) checkOneIDPerMessage(t *testing.T, name string) {
+	t.Helper()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	byKey, byID := map[string]string{}, map[string]string{}
+	last := int64(0)
+	for _, e := range w.seen {
+		if e.Type != chat.TypeMessage {
+			continue
+		}
+		if k, ok := byID[e.ID]; ok {
+			t.Errorf("%s: id %s shown for %s and again (for %s)", name, e.ID, k, e.Key)
+		}
+		if id, ok := byKey[e.Key]; ok {
+			t.Errorf("%s: message %s shown under id %s and %s", name, e.Key, id, e.ID)
+		}
+		byKey[e.Key], byID[e.ID] = e.ID, e.Key
+		if id := idOf(e); id <= last {
+			t.Errorf("%s: id %d after %d", name, id, last)
+		} else {
+			last = id
+		}
+	}
 }

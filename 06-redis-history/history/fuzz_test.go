@@ -1,20 +1,17 @@
 package history
 
 import (
-	"io"
-	"log"
 	"strconv"
 	"testing"
 
 	"example.com/wswalk/05-gorilla-chat/chat"
 )
 
-// offline is a Room that never connects: enough to parse what Redis holds.
-func offline() *Room {
-	return &Room{
-		keys: KeysFor("fuzz"), keep: 100, server: "me", log: log.New(io.Discard, "", 0),
-		published: map[string]bool{}, flushedOwn: map[int64]bool{}, members: map[string][]chat.Member{},
-	}
+// offline is a Store and its Relay that never connect: enough to parse
+// what Redis holds and what arrives on the channel.
+func offline() (*Store, *Relay) {
+	s := &Store{keys: KeysFor("fuzz"), keep: 100, server: "me", log: quiet}
+	return s, NewRelay(s, Options{})
 }
 
 // Whatever sits in the history list or arrives on the channel (another
@@ -32,8 +29,8 @@ func FuzzReceive(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, payload string) {
-		r := offline()
-		for _, e := range r.decode([]string{payload}) {
+		s, r := offline()
+		for _, e := range s.decode([]string{payload}) {
 			if idOf(e) <= 0 {
 				t.Errorf("decode kept an entry without a valid ID: %+v", e)
 			}
@@ -51,6 +48,32 @@ func FuzzReceive(f *testing.F) {
 				t.Errorf("message %d delivered after %d", id, last)
 			}
 			last = max(last, id)
+		}
+	})
+}
+
+// FuzzParseCursor: ?since= and ?epoch= from anyone, never a panic, and an
+// accepted since is an ID that Redis's INCR can give, written back the same.
+func FuzzParseCursor(f *testing.F) {
+	for _, s := range []string{"", "0", "7", "9223372036854775807", "9223372036854775808",
+		"18446744073709551615", "-1", "+1", "1e3", " 1", "007"} {
+		f.Add(s, "ab12")
+	}
+	f.Fuzz(func(t *testing.T, since, epoch string) {
+		c, err := chat.ParseCursor(since, epoch)
+		if err != nil {
+			return
+		}
+		if c.After > 1<<63-1 {
+			t.Errorf("ParseCursor(%q) = %d: beyond any ID", since, c.After)
+		}
+		if since != "" {
+			if n, err := strconv.ParseUint(since, 10, 64); err != nil || n != c.After {
+				t.Errorf("ParseCursor(%q) = %d, want %d", since, c.After, n)
+			}
+		}
+		if c.Epoch != epoch {
+			t.Errorf("epoch %q became %q", epoch, c.Epoch)
 		}
 	})
 }

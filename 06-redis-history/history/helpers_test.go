@@ -4,8 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"log"
+	"log/slog"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -27,7 +26,7 @@ func uniqueRoom(t testing.TB, url string) string {
 	t.Cleanup(func() {
 		k := KeysFor(room)
 		rdb := client(t, url)
-		rdb.Del(context.Background(), k.Seq, k.History, k.Members)
+		rdb.Del(context.Background(), k.Seq, k.History, k.Epoch, k.Members)
 	})
 	return room
 }
@@ -62,8 +61,8 @@ func (b *logBuffer) String() string {
 	return b.buf.String()
 }
 
-// open opens a Room with test-sized timeouts and closes it at the end.
-func open(t testing.TB, url, room string, keep int, logs *logBuffer) *Room {
+// open opens a Store with test-sized timeouts and closes it at the end.
+func open(t testing.TB, url, room string, keep int, logs *logBuffer) *Store {
 	t.Helper()
 	return openWith(t, testOptions(url, room, keep, logs))
 }
@@ -73,20 +72,28 @@ func open(t testing.TB, url, room string, keep int, logs *logBuffer) *Room {
 func testOptions(url, room string, keep int, logs *logBuffer) Options {
 	o := Options{URL: url, Room: room, Keep: keep,
 		RetryMin: 20 * time.Millisecond, RetryMax: 200 * time.Millisecond, Timeout: 2 * time.Second}
-	o.Logger = log.New(io.Discard, "", 0)
+	o.Logger = quiet
 	if logs != nil {
-		o.Logger = log.New(logs, "", 0)
+		o.Logger = slog.New(slog.NewTextHandler(logs, nil))
 	}
 	return o
 }
 
-// openWith opens a Room with o and closes it at the end.
-func openWith(t testing.TB, o Options) *Room {
+// openWith opens a Store with o and closes it at the end.
+func openWith(t testing.TB, o Options) *Store {
 	t.Helper()
-	r, err := Open(context.Background(), o)
+	s, err := Open(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// relayFor makes the relay of s with o, closed at the end (before s).
+func relayFor(t testing.TB, s *Store, o Options) *Relay {
+	t.Helper()
+	r := NewRelay(s, o)
 	t.Cleanup(func() { r.Close() })
 	return r
 }

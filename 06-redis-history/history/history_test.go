@@ -42,7 +42,7 @@ func TestTutorialLrangeBug(t *testing.T) {
 	for i := 1; i <= 120; i++ {
 		say(t, h, fmt.Sprintf("message %d", i))
 	}
-	events, err := h.Since(ctx, "")
+	events, err := h.Since(ctx, chat.Cursor{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,14 +55,14 @@ func TestTutorialLrangeBug(t *testing.T) {
 	}
 }
 
-// Many senders at once, on two servers (two Rooms) of one room: the list
+// Many senders at once, on two servers (two Stores) of one room: the list
 // never holds more than 100, the IDs are 1..N without a gap or a repeat,
 // and the kept ones are the 100 newest.
 func TestTrimUnderConcurrentSenders(t *testing.T) {
 	t.Parallel()
 	url := redistest.URL(t)
 	room := uniqueRoom(t, url)
-	servers := []*Room{open(t, url, room, 100, nil), open(t, url, room, 100, nil)}
+	servers := []*Store{open(t, url, room, 100, nil), open(t, url, room, 100, nil)}
 	h := servers[0]
 	const senders, each = 8, 30
 	var wg sync.WaitGroup
@@ -85,7 +85,7 @@ func TestTrimUnderConcurrentSenders(t *testing.T) {
 	if err != nil || n != 100 {
 		t.Fatalf("LLEN = %d, %v; want 100", n, err)
 	}
-	events, err := h.Since(context.Background(), "")
+	events, err := h.Since(context.Background(), chat.Cursor{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,27 +133,92 @@ func TestOrderAndIDs(t *testing.T) {
 	for _, tc := range []struct {
 		since string
 		want  []chat.Event
+		err   error
 	}{
-		{"", added},
-		{"0", added},
-		{"2", added[2:]},
-		{"4", []chat.Event{}},
-		{"9", []chat.Event{}},
+		{"", added, nil},
+		{"0", added, nil},
+		{"2", added[2:], nil},
+		{"4", []chat.Event{}, nil},
+		{"9", added, chat.ErrReset}, // an ID never given: from the future
 	} {
-		got, err := h.Since(context.Background(), tc.since)
-		if err != nil {
-			t.Fatalf("Since(%q): %v", tc.since, err)
+		got, err := since(t, h, tc.since, "")
+		if !errors.Is(err, tc.err) || (tc.err == nil && err != nil) {
+			t.Fatalf("Since(%q): %v, want %v", tc.since, err, tc.err)
 		}
 		if diff := cmp.Diff(tc.want, got); diff != "" {
 			t.Errorf("Since(%q) (-want +got):\n%s", tc.since, diff)
 		}
 	}
-	if _, err := h.Since(context.Background(), "abc"); err == nil {
-		t.Error(`Since("abc") gave no error`)
+}
+
+// since reads h after the cursor ?since=id&epoch=epoch.
+func since(t testing.TB, h chat.History, id, epoch string) ([]chat.Event, error) {
+	t.Helper()
+	c, err := chat.ParseCursor(id, epoch)
+	if err != nil {
+		t.Fatalf("ParseCursor(%q): %v", id, err)
+	}
+	return h.Since(context.Background(), c)
+}
+
+// The epoch names the history. It stays while Redis keeps its data; when
+// the data is gone (here deleted, as a restart without persistence
+// would), a client resuming from the old epoch is told (ErrReset), and
+// the IDs go on increasing past every ID given before: none is reused.
+func TestEpochAndDataLoss(t *testing.T) {
+	t.Parallel()
+	url := redistest.URL(t)
+	room := uniqueRoom(t, url)
+	h := open(t, url, room, 100, nil)
+	one, two := say(t, h, "one"), say(t, h, "two")
+	if one.Epoch == "" || one.Epoch != two.Epoch {
+		t.Fatalf("epochs %q, %q: want one, the same", one.Epoch, two.Epoch)
+	}
+	if got, err := since(t, h, one.ID, one.Epoch); err != nil || len(got) != 1 {
+		t.Fatalf("Since(one) in its epoch: %v, %v", bodies(got), err)
+	}
+	k := h.Keys()
+	client(t, url).Del(context.Background(), k.Seq, k.History, k.Epoch)
+
+	got, err := since(t, h, two.ID, two.Epoch)
+	if !errors.Is(err, chat.ErrReset) || len(got) != 0 {
+		t.Errorf("Since(two) after the loss: %v, %v; want nothing and ErrReset", bodies(got), err)
+	}
+	three := say(t, h, "three")
+	if three.Epoch == two.Epoch || mustAtoi(t, three.ID) <= mustAtoi(t, two.ID) {
+		t.Errorf("after the loss: id %s epoch %s; want an id above %s and a new epoch", three.ID, three.Epoch, two.ID)
+	}
+	got, err = since(t, h, two.ID, two.Epoch)
+	if !errors.Is(err, chat.ErrReset) || !cmp.Equal([]string{"three"}, bodies(got)) {
+		t.Errorf("Since(two) in the new epoch: %v, %v; want [three] and ErrReset", bodies(got), err)
 	}
 }
 
-// A restarted server (a new Room on the same Redis) replays the same
+// An Add with a key stored already stores nothing and answers the stored
+// message: the retry after a lost answer that doubled messages before.
+func TestSameKeyStoredOnce(t *testing.T) {
+	t.Parallel()
+	url := redistest.URL(t)
+	h := open(t, url, uniqueRoom(t, url), 100, nil)
+	ctx := context.Background()
+	first, err := h.Add(ctx, chat.Event{Username: "ann", Body: "hi", Key: "k-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := h.Add(ctx, chat.Event{Username: "ann", Body: "hi", Key: "k-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(first, again); diff != "" {
+		t.Errorf("the second Add (-first +second):\n%s", diff)
+	}
+	got, _ := since(t, h, "", "")
+	if diff := cmp.Diff([]string{"hi"}, bodies(got)); diff != "" {
+		t.Errorf("stored (-want +got):\n%s", diff)
+	}
+}
+
+// A restarted server (a new Store on the same Redis) replays the same
 // history, answers Since as before, and goes on with the next ID.
 func TestSinceAcrossRestart(t *testing.T) {
 	t.Parallel()
@@ -167,7 +232,7 @@ func TestSinceAcrossRestart(t *testing.T) {
 	before.Close()
 
 	after := open(t, url, room, 100, nil)
-	got, err := after.Since(context.Background(), "1")
+	got, err := since(t, after, "1", added[0].Epoch)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,14 +252,14 @@ func TestErrTooOld(t *testing.T) {
 	for i := 1; i <= 10; i++ {
 		say(t, h, strconv.Itoa(i))
 	}
-	got, err := h.Since(context.Background(), "3")
+	got, err := since(t, h, "3", "")
 	if !errors.Is(err, chat.ErrTooOld) {
 		t.Errorf("Since(3) error = %v, want ErrTooOld", err)
 	}
 	if diff := cmp.Diff([]string{"6", "7", "8", "9", "10"}, bodies(got)); diff != "" {
 		t.Errorf("Since(3) kept (-want +got):\n%s", diff)
 	}
-	got, err = h.Since(context.Background(), "5") // 6 is the oldest kept: nothing missed
+	got, err = since(t, h, "5", "") // 6 is the oldest kept: nothing missed
 	if err != nil {
 		t.Errorf("Since(5): %v", err)
 	}
@@ -213,14 +278,14 @@ func TestBadDataSkipped(t *testing.T) {
 	rdb := client(t, url)
 	rdb.RPush(context.Background(), h.Keys().History, "not json {", `{"id":"x"}`)
 	say(t, h, "after")
-	got, err := h.Since(context.Background(), "")
+	got, err := h.Since(context.Background(), chat.Cursor{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff([]string{"before", "after"}, bodies(got)); diff != "" {
 		t.Errorf("Since after bad data (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(2, strings.Count(logs.String(), "skipping a bad entry")); diff != "" {
+	if diff := cmp.Diff(2, strings.Count(logs.String(), "skipping a bad history entry")); diff != "" {
 		t.Errorf("log lines about bad entries (-want +got):\n%s\nlog:\n%s", diff, logs.String())
 	}
 }

@@ -48,9 +48,11 @@ func (r *recorder) got() []chat.Event {
 	return append([]chat.Event(nil), r.events...)
 }
 
-// subscribe runs Subscribe until the test ends and waits for it to return.
-func subscribe(t *testing.T, r *Room) *recorder {
+// subscribe runs the relay of s's room until the test ends and waits for
+// its Subscribe to return.
+func subscribe(t *testing.T, s *Store) (*Relay, *recorder) {
 	t.Helper()
+	r := relayFor(t, s, Options{})
 	rec := &recorder{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -62,12 +64,11 @@ func subscribe(t *testing.T, r *Room) *recorder {
 		}
 	})
 	// Subscribed once this server's members entry exists.
-	rdb := r.rdb
 	eventually(t, 5*time.Second, "subscribed", func() bool {
-		ok, _ := rdb.HExists(context.Background(), r.keys.Members, r.server).Result()
+		ok, _ := s.rdb.HExists(context.Background(), s.keys.Members, s.server).Result()
 		return ok
 	})
-	return rec
+	return r, rec
 }
 
 // Two servers on one room: each message is stored once, published once, and
@@ -78,20 +79,22 @@ func TestRelayTwoServers(t *testing.T) {
 	url := redistest.URL(t)
 	room := uniqueRoom(t, url)
 	a, b := open(t, url, room, 100, nil), open(t, url, room, 100, nil)
-	ra, rb := subscribe(t, a), subscribe(t, b)
+	relayA, ra := subscribe(t, a)
+	relayB, rb := subscribe(t, b)
 	ctx := context.Background()
 
 	ann := chat.Member{ClientID: "c1", Username: "ann"}
 	bob := chat.Member{ClientID: "c2", Username: "bob"}
-	a.Here([]chat.Member{ann})
-	b.Here([]chat.Member{bob})
+	relayA.Here([]chat.Member{ann})
+	relayB.Here([]chat.Member{bob})
 	eventually(t, 5*time.Second, "each sees the other's member", func() bool {
 		return cmp.Equal(rb.elsewhere(), []chat.Member{ann}) && cmp.Equal(ra.elsewhere(), []chat.Member{bob})
 	})
 	var sent []chat.Event
-	for i, h := range []*Room{a, b, a, b} {
+	for i, h := range []*Store{a, b, a, b} {
+		// What a server does: Add (the script publishes), then Publish.
 		e := say(t, h, []string{"hi", "hello", "how are you", "fine"}[i])
-		if err := h.Publish(ctx, e); err != nil { // what a server does: Add, then Publish
+		if err := relayA.Publish(ctx, e); err != nil {
 			t.Fatal(err)
 		}
 		sent = append(sent, e)
@@ -103,7 +106,7 @@ func TestRelayTwoServers(t *testing.T) {
 	if diff := cmp.Diff(sent, ra.got()); diff != "" {
 		t.Errorf("messages delivered (-want +got):\n%s", diff)
 	}
-	stored, err := b.Since(ctx, "")
+	stored, err := b.Since(ctx, chat.Cursor{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,12 +19,13 @@ import (
 // quiet keeps the chat servers' log out of the test output.
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
-// node is one chat server process: chapter 05's Server with a Room as its
-// History and Relay, behind a real HTTP server on loopback.
+// node is one chat server process: chapter 05's Server with a Store as its
+// History and a Relay, behind a real HTTP server on loopback.
 type node struct {
-	room *Room
-	srv  *chat.Server
-	http *httptest.Server
+	store *Store
+	relay *Relay
+	srv   *chat.Server
+	http  *httptest.Server
 }
 
 // startNode starts a server on room; it is stopped when the test ends
@@ -43,12 +44,13 @@ func startNodeWith(t testing.TB, url, room string, keep int, logs *logBuffer, cf
 // startNodeOpts is startNode with the Room's Options and the server's cfg.
 func startNodeOpts(t testing.TB, o Options, cfg chat.Config) *node {
 	t.Helper()
-	r := openWith(t, o)
-	cfg.History, cfg.Relay, cfg.Logger, cfg.Page = r, r, quiet, web.FS
+	st := openWith(t, o)
+	r := relayFor(t, st, o)
+	cfg.History, cfg.Relay, cfg.Logger, cfg.Page = st, r, quiet, web.FS
 	srv := chat.NewServer(cfg)
 	r.Start(srv)
 	srv.Handle("/status", StatusHandler(r))
-	n := &node{room: r, srv: srv, http: httptest.NewServer(srv)}
+	n := &node{store: st, relay: r, srv: srv, http: httptest.NewServer(srv)}
 	t.Cleanup(n.stop)
 	return n
 }
@@ -67,7 +69,8 @@ func (n *node) stop() {
 	n.http.Config.Shutdown(ctx)
 	n.srv.Shutdown(ctx)
 	n.http.Close()
-	n.room.Close()
+	n.relay.Close()
+	n.store.Close()
 }
 
 func (n *node) wsURL(query string) string {

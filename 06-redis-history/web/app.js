@@ -4,6 +4,9 @@
 
 const $ = (id) => document.getElementById(id);
 let lastID = "";   // newest message ID seen, for ?since= on reconnect
+let lastEpoch = ""; // the history it belongs to, for ?epoch=
+const unsent = new Map(); // key -> text of a message sent and not yet seen back
+let retryKey = "";  // the key of a refused text put back in the box
 let socket = null;
 let retry = 500;   // reconnect backoff, ms
 let statusTimer = 0;
@@ -41,8 +44,8 @@ function showMembers(e) {
   }
 }
 
-// The server pushes an error event the moment history degrades; the page
-// then asks GET /status every 2 s until Redis is back, and stops asking.
+// The server pushes a notice the moment Redis goes away, and another when
+// it is back; in between the page asks GET /status every 2 s.
 function showStatus(st) {
   const el = $("status");
   if (st.store === "memory") {
@@ -51,7 +54,7 @@ function showStatus(st) {
     el.title = st.detail || "";
   } else if (st.degraded) {
     el.className = "degraded";
-    el.textContent = "history degraded" + (st.queued ? " (" + st.queued + " waiting)" : "");
+    el.textContent = "history degraded: messages cannot be sent";
     el.title = st.detail || "";
   } else {
     el.className = "ok";
@@ -75,6 +78,8 @@ function onEvent(e) {
   switch (e.type) {
   case "message":
     if (e.id) lastID = e.id;
+    if (e.epoch) lastEpoch = e.epoch;
+    unsent.delete(e.key);
     add("message", e.username, e.body, e.id);
     break;
   case "online":
@@ -84,7 +89,14 @@ function onEvent(e) {
     break;
   case "error":
     add("error", "", e.body);
-    if (/degraded/.test(e.body)) showStatus({ store: "redis", degraded: true, detail: e.body });
+    if (/^Redis is out of reach/.test(e.body)) showStatus({ store: "redis", degraded: true, detail: e.body });
+    if (/^Redis is back/.test(e.body)) checkStatus();
+    // A refused message comes back to the box; sent again unchanged it
+    // keeps its key, so Redis stores it at most once.
+    if (e.key && unsent.has(e.key) && !$("body").value) {
+      $("body").value = unsent.get(e.key);
+      retryKey = e.key;
+    }
     break;
   }
 }
@@ -95,6 +107,7 @@ function connect() {
   const name = new URLSearchParams(location.search).get("username");
   if (name) url.searchParams.set("username", name);
   if (lastID) url.searchParams.set("since", lastID);
+  if (lastEpoch) url.searchParams.set("epoch", lastEpoch);
   socket = new WebSocket(url);
   socket.onopen = () => {
     retry = 500;
@@ -114,8 +127,12 @@ function connect() {
 $("send").addEventListener("submit", (ev) => {
   ev.preventDefault();
   const input = $("body");
-  if (socket && socket.readyState === WebSocket.OPEN && input.value.trim()) {
-    socket.send(JSON.stringify({ body: input.value }));
+  const text = input.value.trim();
+  if (socket && socket.readyState === WebSocket.OPEN && text) {
+    const key = retryKey && unsent.get(retryKey) === text ? retryKey : newKey();
+    retryKey = "";
+    unsent.set(key, text);
+    socket.send(JSON.stringify({ body: text, key: key }));
     input.value = "";
   }
 });
@@ -126,5 +143,12 @@ $("login").addEventListener("submit", async (ev) => {
   await fetch("login", { method: "POST", body, headers: { Accept: "application/json" } });
   if (socket) socket.close(); // reconnect under the new name, with ?since=
 });
+
+// newKey names one message: 16 random hex digits.
+function newKey() {
+  const b = new Uint8Array(8);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+}
 
 connect();

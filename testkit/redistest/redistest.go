@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -88,6 +89,8 @@ func Ping(addr string) error {
 type Server struct {
 	t    testing.TB
 	Port int
+	aof  bool   // append-only file, fsync on every write: survives a kill
+	dir  string // where an AOF server keeps it
 
 	mu  sync.Mutex
 	cmd *exec.Cmd
@@ -98,13 +101,42 @@ type Server struct {
 // not installed.
 func Start(t testing.TB) *Server {
 	t.Helper()
+	return start(t, false)
+}
+
+// StartPersistent is Start with an append-only file written and synced on
+// every command (appendonly yes, appendfsync always): killed and
+// restarted, the server comes back with everything it had acknowledged.
+func StartPersistent(t testing.TB) *Server {
+	t.Helper()
+	return start(t, true)
+}
+
+func start(t testing.TB, aof bool) *Server {
+	t.Helper()
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		t.Fatalf("this test starts its own redis-server, which is not installed: %s", InstallHint)
 	}
-	s := &Server{t: t, Port: freePort(t)}
+	s := &Server{t: t, Port: freePort(t), aof: aof, dir: t.TempDir()}
 	s.Restart()
 	t.Cleanup(s.Stop)
 	return s
+}
+
+// Pause stops the server without killing it (SIGSTOP): it holds its
+// connections and answers nothing, as a server that hangs does. Resume
+// lets it go on, answering what it was sent meanwhile.
+func (s *Server) Pause() { s.signal(syscall.SIGSTOP) }
+
+// Resume continues a paused server (SIGCONT).
+func (s *Server) Resume() { s.signal(syscall.SIGCONT) }
+
+func (s *Server) signal(sig syscall.Signal) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd != nil {
+		_ = s.cmd.Process.Signal(sig)
+	}
 }
 
 // URL is the redis:// URL of the private server.
@@ -121,13 +153,14 @@ func (s *Server) Stop() {
 	if s.cmd == nil {
 		return
 	}
+	_ = s.cmd.Process.Signal(syscall.SIGCONT) // a paused server must run to die
 	_ = s.cmd.Process.Kill()
 	_ = s.cmd.Wait()
 	s.cmd = nil
 }
 
-// Restart starts the server again on the same port (empty: it keeps nothing
-// on disk) and waits until it answers PING.
+// Restart starts the server again on the same port, empty unless it was
+// started with StartPersistent, and waits until it answers PING.
 func (s *Server) Restart() {
 	s.t.Helper()
 	s.mu.Lock()
@@ -135,10 +168,13 @@ func (s *Server) Restart() {
 	if s.cmd != nil {
 		return
 	}
-	cmd := exec.Command("redis-server",
-		"--port", strconv.Itoa(s.Port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--dir", s.t.TempDir(),
-		"--loglevel", "warning")
+	persist := []string{"--appendonly", "no", "--dir", s.t.TempDir()}
+	if s.aof {
+		persist = []string{"--appendonly", "yes", "--appendfsync", "always", "--dir", s.dir}
+	}
+	cmd := exec.Command("redis-server", append([]string{
+		"--port", strconv.Itoa(s.Port), "--bind", "127.0.0.1", "--save", "", "--loglevel", "warning"},
+		persist...)...)
 	if err := cmd.Start(); err != nil {
 		s.t.Fatalf("start redis-server: %v", err)
 	}

@@ -1,6 +1,12 @@
 package redistest
 
-import "testing"
+import (
+	"bufio"
+	"net"
+	"strings"
+	"testing"
+	"time"
+)
 
 func TestAddr(t *testing.T) {
 	for in, want := range map[string]string{
@@ -42,4 +48,40 @@ func TestSharedURLAnswers(t *testing.T) {
 	if err := Ping(addr); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestPauseAndPersistence: a paused server answers nothing until resumed;
+// a persistent one keeps what it acknowledged across a kill.
+func TestPauseAndPersistence(t *testing.T) {
+	s := StartPersistent(t)
+	if got := command(t, s.Addr(), "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n"); got != "+OK" {
+		t.Fatalf("SET answered %q", got)
+	}
+	s.Pause()
+	if err := Ping(s.Addr()); err == nil {
+		t.Error("a paused server answered PING")
+	}
+	s.Resume()
+	if err := Ping(s.Addr()); err != nil {
+		t.Errorf("resumed server: %v", err)
+	}
+	s.Stop()
+	s.Restart()
+	if got := command(t, s.Addr(), "*2\r\n$3\r\nGET\r\n$1\r\nk\r\n"); got != "$1" {
+		t.Errorf("GET after a kill and a restart answered %q, want the value kept", got)
+	}
+}
+
+// command sends one RESP command and returns the first line of the answer.
+func command(t *testing.T, addr, cmd string) string {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", addr, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(2 * time.Second))
+	c.Write([]byte(cmd))
+	line, _ := bufio.NewReader(c).ReadString('\n')
+	return strings.TrimSpace(line)
 }
