@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"example.com/wswalk/04-framing/frame"
 )
 
 // conn is one echo connection. Its goroutine (serve) is the only reader
@@ -101,20 +103,20 @@ const readChunk = 4 << 10
 // limit bounds buf: gorilla fails a message past it before its payload
 // is read (§10.4).
 func readMessage(r io.Reader, text bool, buf []byte) (out []byte, valid bool, err error) {
-	var v utf8Checker
+	var v frame.UTF8 // chapter 04's incremental check
 	for {
 		if len(buf) == cap(buf) {
 			buf = slices.Grow(buf, readChunk)
 		}
 		n, err := r.Read(buf[len(buf):cap(buf)])
-		if text && !v.write(buf[len(buf):len(buf)+n]) {
+		if text && !v.Write(buf[len(buf):len(buf)+n]) {
 			return buf, false, nil
 		}
 		buf = buf[:len(buf)+n]
 		switch {
 		case err == io.EOF:
 			// A character still incomplete at the end is invalid.
-			return buf, !text || v.complete(), nil
+			return buf, !text || v.Complete(), nil
 		case err != nil:
 			return buf, true, err
 		}

@@ -1,4 +1,4 @@
-package echo
+package frame
 
 import (
 	"strconv"
@@ -10,7 +10,7 @@ import (
 
 // texts mix valid text (every length of character, the edges of each
 // range, U+FFFD itself) with every kind of invalid sequence.
-var texts = []string{
+var chunkTexts = []string{
 	"", "a", "Hello-µ@ßöäüàá-UTF-8!!", "κόσμε", "\u0080", "\u07ff", "\u0800",
 	"\ud7ff", "\ue000", "\ufffd", "\uffff", "\U00010000", "\U0010ffff", "a€𝄞ü😀z",
 	"\x80", "\xbf", "\xc0 ", "\xe0 ", "\xf0 ", "\xc0\xaf", "\xe0\x80\xaf",
@@ -21,21 +21,21 @@ var texts = []string{
 }
 
 // check runs the checker over chunks and says whether it took the text.
-func check(chunks ...string) bool {
-	var v utf8Checker
+func checkChunks(chunks ...string) bool {
+	var v UTF8
 	for _, c := range chunks {
-		if !v.write([]byte(c)) {
+		if !v.Write([]byte(c)) {
 			return false
 		}
 	}
-	return v.complete()
+	return v.Complete()
 }
 
 // TestUTF8CheckerAgreesWithValid cuts each text into two chunks at every
 // byte, three chunks at every pair of bytes and single bytes: the verdict
 // must be utf8.Valid's wherever the chunks cut.
 func TestUTF8CheckerAgreesWithValid(t *testing.T) {
-	for _, s := range texts {
+	for _, s := range chunkTexts {
 		want := utf8.ValidString(s)
 		var got []string
 		note := func(ok bool, how string) {
@@ -43,18 +43,18 @@ func TestUTF8CheckerAgreesWithValid(t *testing.T) {
 				got = append(got, how)
 			}
 		}
-		note(check(s), "whole")
+		note(checkChunks(s), "whole")
 		for i := 0; i <= len(s); i++ {
-			note(check(s[:i], s[i:]), "cut at "+strconv.Itoa(i))
+			note(checkChunks(s[:i], s[i:]), "cut at "+strconv.Itoa(i))
 			for j := i; j <= len(s); j++ {
-				note(check(s[:i], s[i:j], s[j:]), "cut at "+strconv.Itoa(i)+" and "+strconv.Itoa(j))
+				note(checkChunks(s[:i], s[i:j], s[j:]), "cut at "+strconv.Itoa(i)+" and "+strconv.Itoa(j))
 			}
 		}
 		var bytes []string
 		for i := range len(s) {
 			bytes = append(bytes, s[i:i+1])
 		}
-		note(check(bytes...), "byte by byte")
+		note(checkChunks(bytes...), "byte by byte")
 		if diff := cmp.Diff([]string(nil), got); diff != "" {
 			t.Errorf("%q (utf8.Valid: %v): the checker disagrees when (-want +got):\n%s", s, want, diff)
 		}
@@ -82,10 +82,10 @@ func TestUTF8CheckerFailsFast(t *testing.T) {
 		{"\xf0\x9f\x98\xc3", 3}, // interrupted at its last byte
 	}
 	for _, tt := range tests {
-		var v utf8Checker
+		var v UTF8
 		refused := -1
 		for i := range len(tt.prefix) {
-			if !v.write([]byte{tt.prefix[i]}) {
+			if !v.Write([]byte{tt.prefix[i]}) {
 				refused = i
 				break
 			}
