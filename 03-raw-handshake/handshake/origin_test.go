@@ -2,8 +2,10 @@ package handshake
 
 import (
 	"bufio"
+	"context"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"os"
 	"slices"
@@ -263,4 +265,37 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// TestByAddr: a net/http server judges Origin against the address each
+// request came in on, with the same allow list for all.
+func TestByAddr(t *testing.T) {
+	t.Parallel()
+	rules := &ByAddr{Allow: []string{"https://app.example"}}
+	at := func(local, origin string) bool {
+		r := httptest.NewRequest("GET", "/ws", nil)
+		if origin != "" {
+			r.Header.Set("Origin", origin)
+		}
+		if local != "" {
+			addr, err := net.ResolveTCPAddr("tcp", local)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r = r.WithContext(context.WithValue(r.Context(), http.LocalAddrContextKey, addr))
+		}
+		return rules.Check(r)
+	}
+	got := []bool{
+		at("127.0.0.1:8005", "http://localhost:8005"),
+		at("127.0.0.1:8005", "http://127.0.0.1:8006"),
+		at("127.0.0.1:8006", "http://127.0.0.1:8006"),
+		at("127.0.0.1:8005", "https://app.example"),
+		at("127.0.0.1:8005", "http://evil.example:8005"),
+		at("", "http://localhost:8005"), // no address to judge by
+		at("", ""),
+	}
+	if diff := cmp.Diff([]bool{true, false, true, true, false, false, true}, got); diff != "" {
+		t.Errorf("allowed (-want +got):\n%s", diff)
+	}
 }

@@ -24,6 +24,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"example.com/wswalk/03-raw-handshake/handshake"
 	"example.com/wswalk/04-framing/room"
 	"example.com/wswalk/05-gorilla-chat/echo"
 )
@@ -38,7 +39,7 @@ type Server struct {
 	echo     *echo.Handler
 	id       string // random, so client IDs are unique across servers
 
-	origins   OriginRules
+	origins   handshake.ByAddr
 	room      room.Room[*outgoing]
 	elsewhere elsewhere // members on other servers (with a Relay)
 	clientSeq atomic.Uint64

@@ -16,7 +16,6 @@ import (
 	"example.com/wswalk/01-polling/wire"
 	"example.com/wswalk/02-longpolling/longpoll"
 	"example.com/wswalk/03-raw-handshake/handshake"
-	"example.com/wswalk/05-gorilla-chat/chat"
 )
 
 // The techniques, by the names the JSON endpoints and the page use.
@@ -115,7 +114,7 @@ func New(opts Options) (*Demo, error) {
 		tick:   clampTick(opts.Tick),
 		retick: make(chan struct{}, 1),
 	}
-	if err := chat.CheckOrigins(opts.Origins); err != nil {
+	if _, err := handshake.NewOrigins(nil, opts.Origins); err != nil {
 		return nil, fmt.Errorf("compare: %w", err)
 	}
 	d.origins.rules.Allow = opts.Origins
@@ -252,7 +251,7 @@ func (d *Demo) allowed(origin string, r *http.Request) bool {
 
 // pageOrigins is where the /compare page has been served from.
 type pageOrigins struct {
-	rules chat.OriginRules
+	rules handshake.ByAddr
 	mu    sync.Mutex
 	pages []net.Addr
 }
