@@ -34,7 +34,7 @@ type handler struct {
 	fetch Fetch
 }
 
-// NewHandler serves the message log's HTTP API (see DESIGN.md):
+// NewHandler serves the message log's HTTP API, the contract every later chapter keeps:
 //
 //	POST /messages        {"username":"ann","body":"hi"}  -> 201 the stored message
 //	GET  /messages?since=ID                               -> 200 [messages with id > ID]

@@ -42,7 +42,7 @@ func TestPostThenGet(t *testing.T) {
 	if diff := cmp.Diff(want, posted); diff != "" {
 		t.Fatalf("POST answer (-want +got):\n%s", diff)
 	}
-	// The wire format of DESIGN.md, byte for byte.
+	// The message log's wire format, byte for byte.
 	if got, wantJSON := w.Body.String(), `{"id":1,"username":"ann","body":"hi","time":"2026-11-25T09:00:00Z"}`+"\n"; got != wantJSON {
 		t.Fatalf("POST body = %q, want %q", got, wantJSON)
 	}

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -34,7 +33,8 @@ var (
 	ErrBodyTooLong     = fmt.Errorf("%w: body is over %d bytes", ErrInvalid, MaxBody)
 	ErrNotUTF8         = fmt.Errorf("%w: text is not valid UTF-8", ErrInvalid)
 	ErrUsernameTooLong = fmt.Errorf("%w: username is over %d characters", ErrInvalid, MaxUsername)
-	ErrUsernameControl = fmt.Errorf("%w: username contains control characters", ErrInvalid)
+	ErrUsernameControl = fmt.Errorf("%w: username contains control, bidi or invisible characters", ErrInvalid)
+	ErrBodyControl     = fmt.Errorf("%w: body contains control or bidi characters (newline and tab are fine)", ErrInvalid)
 )
 
 // Log is an in-memory message log: Append gives each message the next ID,
@@ -65,6 +65,9 @@ func Validate(username, body string) (string, error) {
 	if len(body) > MaxBody {
 		return "", ErrBodyTooLong
 	}
+	if CleanBody(body) != strings.TrimSpace(body) {
+		return "", ErrBodyControl
+	}
 	username = strings.TrimSpace(username)
 	if username == "" {
 		username = DefaultUsername
@@ -72,7 +75,7 @@ func Validate(username, body string) (string, error) {
 	if utf8.RuneCountInString(username) > MaxUsername {
 		return "", ErrUsernameTooLong
 	}
-	if strings.IndexFunc(username, unicode.IsControl) >= 0 {
+	if CleanName(username, MaxUsername) != username {
 		return "", ErrUsernameControl
 	}
 	return username, nil

@@ -14,12 +14,11 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
+	"example.com/wswalk/01-polling/poll"
 	"example.com/wswalk/03-raw-handshake/handshake"
 	"example.com/wswalk/04-framing/frame"
 	"example.com/wswalk/04-framing/room"
@@ -79,7 +78,7 @@ func (r *Room) Handle(c *ws.Conn, req *handshake.Request) {
 			refused = true
 			continue
 		}
-		body := strings.TrimSpace(string(msg))
+		body := poll.CleanBody(string(msg)) // the one rule for text: chapter 01's
 		if body == "" {
 			continue
 		}
@@ -142,18 +141,12 @@ func writeLoop(c *ws.Conn, r *room.Room[[]byte], m *room.Member[[]byte]) {
 	}
 }
 
-// requestedName is ?username=, trimmed and cut to maxName runes, or "".
+// requestedName is ?username=, cleaned by the course's one rule for names
+// (chapter 01's poll.CleanName) and cut to maxName runes, or "".
 func requestedName(req *handshake.Request) string {
 	q, err := url.ParseQuery(req.Query())
 	if err != nil {
 		return ""
 	}
-	name := strings.TrimSpace(q.Get("username"))
-	if !utf8.ValidString(name) {
-		return ""
-	}
-	if utf8.RuneCountInString(name) > maxName {
-		name = string([]rune(name)[:maxName])
-	}
-	return name
+	return poll.CleanName(q.Get("username"), maxName)
 }

@@ -7,44 +7,21 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
-	"unicode"
-	"unicode/utf8"
+
+	"example.com/wswalk/01-polling/poll"
 )
 
 // CookieName is the cookie the login form sets.
 const CookieName = "username"
 
-// cleanName trims a username, drops control and format characters (no
-// newlines or bidi overrides in a member list) and cuts it to max runes.
-func cleanName(s string, max int) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
-			return -1
-		}
-		return r
-	}, s)
-	s = strings.TrimSpace(s)
-	if utf8.RuneCountInString(s) > max {
-		s = strings.TrimSpace(string([]rune(s)[:max]))
-	}
-	return s
-}
+// cleanName and cleanBody are the course's one rule for what people may
+// type (chapter 01's poll.CleanName, poll.CleanBody): no control, bidi or
+// invisible characters in a name; in a body, no control characters but
+// newline and tab, and no bidi controls. A body is not cut: one over the
+// limit is refused with an error event, so nothing is lost unseen.
+func cleanName(s string, max int) string { return poll.CleanName(s, max) }
 
-// cleanBody trims a message and drops control characters except newlines
-// and tabs (a message may have several lines). It does not cut: a body over
-// the limit is refused with an error event, so nothing is lost unseen.
-func cleanBody(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\t' {
-			return r
-		}
-		if unicode.IsControl(r) || r == utf8.RuneError {
-			return -1
-		}
-		return r
-	}, s)
-	return strings.TrimSpace(s)
-}
+func cleanBody(s string) string { return poll.CleanBody(s) }
 
 // signName makes the cookie value: the name and an HMAC-SHA256 of it under
 // the server's secret, both base64url. Editing either half breaks the
