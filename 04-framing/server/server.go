@@ -91,6 +91,8 @@ type Server struct {
 
 	mu      sync.Mutex
 	wsConns map[*ws.Conn]struct{} // the upgraded ones, for Shutdown's 1001
+
+	panel panel // the pages' frames panels (panel.go)
 }
 
 // New returns a Server with Echo mounted at /echo.
@@ -133,7 +135,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	upgraded := map[net.Conn]bool{}
 	for c := range s.wsConns {
 		open = append(open, c)
-		upgraded[c.NetConn()] = true
+		upgraded[underTap(c.NetConn())] = true
 	}
 	s.mu.Unlock()
 	// A connection still in its handshake stops waiting for the request
@@ -170,6 +172,9 @@ func (s *Server) serveConn(nc net.Conn) {
 		s.logf("%s: %v", peer, err)
 		return
 	}
+	if s.servePanel(nc, br, req) {
+		return
+	}
 	h, ok := s.routes[req.Path()]
 	if !ok {
 		if err := s.servePage(nc, req); err != nil {
@@ -182,7 +187,10 @@ func (s *Server) serveConn(nc net.Conn) {
 		return
 	}
 	nc.SetDeadline(time.Time{}) // from here on ws.Conn sets its own
-	c := ws.NewServer(nc, br, s.options(peer))
+	traced, wsnc, opt := s.attachPanel(req, nc, s.options(peer))
+	c := ws.NewServer(wsnc, br, opt)
+	traced.bind(c)
+	defer traced.done()
 	if !s.trackWS(c) {
 		c.Close(frame.CloseGoingAway, "server shutting down")
 		c.CloseNow()
