@@ -18,11 +18,18 @@ import (
 // startSite serves the pages, /echo and /chat as the chapter's main does.
 func startSite(t *testing.T) string {
 	t.Helper()
+	return startSiteWith(t, server.Config{})
+}
+
+// startSiteWith is startSite with cfg's Trace.
+func startSiteWith(t *testing.T, cfg server.Config) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := server.New(server.Config{Pages: web.FS, Logf: t.Logf})
+	cfg.Pages, cfg.Logf = web.FS, t.Logf
+	srv := server.New(cfg)
 	srv.Handle("/chat", (&chat.Room{}).Handle)
 	go srv.Serve(ln)
 	t.Cleanup(func() {
@@ -49,7 +56,7 @@ func TestBrowserChat(t *testing.T) {
 	const msg = "hello bob <b>not bold</b>"
 	browser.Run(t, ann, "ann sends a message",
 		chromedp.SendKeys("#text", msg, chromedp.ByQuery),
-		chromedp.Click("button", chromedp.ByQuery))
+		chromedp.Click("#send", chromedp.ByQuery))
 	browser.WaitText(t, bob, "#log", msg)
 	var bold int
 	browser.Run(t, bob, "count bold elements", chromedp.Evaluate(`document.querySelectorAll("#log b").length`, &bold))
@@ -59,7 +66,7 @@ func TestBrowserChat(t *testing.T) {
 }
 
 // TestBrowserEcho sends a message from the echo page through /echo and
-// waits for it to come back.
+// waits for it to come back: the log reads oldest first, as the chat's.
 func TestBrowserEcho(t *testing.T) {
 	t.Parallel()
 	site := startSite(t)
@@ -69,11 +76,11 @@ func TestBrowserEcho(t *testing.T) {
 	browser.WaitText(t, ctx, "#status", "connected")
 	browser.Run(t, ctx, "send a message",
 		chromedp.SendKeys("#text", "ping through frames", chromedp.ByQuery),
-		chromedp.Click("button", chromedp.ByQuery))
+		chromedp.Click("#send", chromedp.ByQuery))
 	browser.WaitText(t, ctx, "#log", "echoping through frames")
 	var items []string
 	browser.Run(t, ctx, "read the log", chromedp.Evaluate(`Array.from(document.querySelectorAll("#log li"), li => li.textContent)`, &items))
-	if diff := cmp.Diff([]string{"echoping through frames", "sentping through frames"}, items); diff != "" {
+	if diff := cmp.Diff([]string{"sentping through frames", "echoping through frames"}, items); diff != "" {
 		t.Errorf("echo log (-want +got):\n%s", diff)
 	}
 }

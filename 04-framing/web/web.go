@@ -7,5 +7,5 @@ import "embed"
 
 // FS holds the pages, their scripts and the style sheet.
 //
-//go:embed index.html echo.html echo.js chat.html chat.js style.css
+//go:embed index.html echo.html echo.js chat.html chat.js panel.js style.css
 var FS embed.FS
