@@ -2,7 +2,7 @@ package server
 
 import (
 	"bufio"
-	"encoding/json"
+	"errors"
 	"io"
 	"net"
 	"net/url"
@@ -160,9 +160,9 @@ func (s *Server) streamTrace(nc net.Conn, br *bufio.Reader, id string) {
 		return
 	}
 	// The page sends nothing more; a read returns when it leaves (EOF) or
-	// when Shutdown sets the deadline.
-	gone := make(chan struct{})
-	go func() { io.Copy(io.Discard, br); close(gone) }()
+	// when Shutdown sets the deadline (a timeout).
+	gone := make(chan error, 1)
+	go func() { _, err := io.Copy(io.Discard, br); gone <- err }()
 	defer nc.Close()
 	for {
 		select {
@@ -184,8 +184,18 @@ func (s *Server) streamTrace(nc net.Conn, br *bufio.Reader, id string) {
 					return
 				}
 			}
-		case <-gone:
-			return
+		case err := <-gone:
+			// At Shutdown a stream with a connection stays to show its
+			// 1001 and the answer: Shutdown ends the connection within
+			// CloseWait, and so the stream.
+			var ne net.Error
+			st.mu.Lock()
+			attached := st.used
+			st.mu.Unlock()
+			if !attached || !errors.As(err, &ne) || !ne.Timeout() {
+				return
+			}
+			gone = nil
 		}
 	}
 }
@@ -244,63 +254,4 @@ func (s *Server) panelAction(nc net.Conn, path, id string) {
 		return
 	}
 	handshake.WriteOK(nc, "text/plain; charset=utf-8", []byte(answer+"\n"))
-}
-
-// attachPanel returns the stream that req (a WebSocket request with
-// ?trace=ID) asks to be traced on, with opt's Trace and nc wrapped to feed
-// it; or nil, opt and nc as they are.
-func (s *Server) attachPanel(req *handshake.Request, nc net.Conn, opt ws.Options) (*traceStream, net.Conn, ws.Options) {
-	q, _ := url.ParseQuery(req.Query())
-	id := q.Get("trace")
-	if id == "" {
-		return nil, nc, opt
-	}
-	s.panel.mu.Lock()
-	st := s.panel.streams[id]
-	s.panel.mu.Unlock()
-	if st == nil {
-		return nil, nc, opt
-	}
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if st.used {
-		return nil, nc, opt
-	}
-	st.used = true
-	t := &tap{Conn: nc}
-	st.tap = t
-	opt.Trace = t.trace(opt.Trace, st.emit)
-	return st, t, opt
-}
-
-// bind makes c the connection the buttons act on.
-func (st *traceStream) bind(c *ws.Conn) {
-	if st == nil {
-		return
-	}
-	st.mu.Lock()
-	st.conn = c
-	st.mu.Unlock()
-}
-
-// done tells the stream its connection has ended.
-func (st *traceStream) done() {
-	if st == nil {
-		return
-	}
-	st.mu.Lock()
-	st.conn = nil
-	st.mu.Unlock()
-	close(st.ended)
-}
-
-// emit queues one frame for the page, never waiting.
-func (st *traceStream) emit(in bool, h frame.Header, payload []byte) {
-	data, _ := json.Marshal(panelFrame{In: in, Op: h.Opcode.String(), Fin: h.Fin, Length: h.Length,
-		Trace: frame.Describe(h, payload)})
-	select {
-	case st.events <- []byte("event: frame\ndata: " + string(data) + "\n\n"):
-	default:
-		st.lost.Add(1)
-	}
 }

@@ -116,7 +116,15 @@ func brief(fs []panelFrame) []string {
 // sent exactly as the client drew it, then a ping and its pong, a message
 // cut into fragments that still arrives whole, and both close frames.
 func TestPanel(t *testing.T) {
-	_, addr := start(t, Config{})
+	var termMu sync.Mutex
+	var terminal []string // what -trace prints of the frames written
+	_, addr := start(t, Config{Trace: func(_ string, in bool, h frame.Header, _ []byte) {
+		if !in {
+			termMu.Lock()
+			terminal = append(terminal, h.Opcode.String())
+			termMu.Unlock()
+		}
+	}})
 	events := panelEvents(t, addr, "t1")
 
 	var mu sync.Mutex
@@ -164,6 +172,13 @@ func TestPanel(t *testing.T) {
 	if diff := cmp.Diff([]string{"in text FIN=1", "out text FIN=0", "out continuation FIN=0", "out continuation FIN=1"}, brief(frags)); diff != "" {
 		t.Errorf("fragments (-want +got):\n%s", diff)
 	}
+	// -trace draws the frames that went on the wire too, not the one
+	// the handler wrote.
+	termMu.Lock()
+	if diff := cmp.Diff([]string{"text", "text", "continuation", "continuation"}, terminal); diff != "" {
+		t.Errorf("-trace of the frames written (-want +got):\n%s", diff)
+	}
+	termMu.Unlock()
 
 	// Ping: the client answers while it reads; then close from the panel.
 	ended := make(chan error, 1)
@@ -213,5 +228,50 @@ func TestPanelRequests(t *testing.T) {
 		if diff := cmp.Diff(tc.want, strings.TrimSpace(status)); diff != "" {
 			t.Errorf("%q (-want +got):\n%s", tc.req, diff)
 		}
+	}
+}
+
+// TestPanelShutdown checks that an open trace stream with no WebSocket
+// does not hold up Shutdown (Shutdown's read deadline ends it), and that a
+// traced WebSocket gets its 1001 through the tap like any other, with the
+// closing handshake in its panel.
+func TestPanelShutdown(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := New(Config{Logf: func(string, ...any) {}})
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	events := panelEvents(t, ln.Addr().String(), "idle")
+	traced := panelEvents(t, ln.Addr().String(), "busy")
+	c, _, err := client.Dial(context.Background(), "ws://"+ln.Addr().String()+"/echo?trace=busy", client.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	ended := make(chan error, 1)
+	go func() {
+		_, _, err := c.ReadMessage()
+		ended <- err
+	}()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		t.Errorf("Shutdown with a trace stream open: %v", err)
+	}
+	if err := <-done; !errors.Is(err, ErrServerClosed) {
+		t.Errorf("Serve returned %v", err)
+	}
+	if f, ok := <-events; ok {
+		t.Errorf("the stream sent %v, want it closed", f)
+	}
+	var ce *ws.CloseError
+	if err := <-ended; !errors.As(err, &ce) || ce.Code != frame.CloseGoingAway {
+		t.Errorf("the traced client got %v, want 1001", err)
+	}
+	if diff := cmp.Diff([]string{"out close FIN=1", "in close FIN=1", "out end FIN=0"}, brief(next(t, traced, 3))); diff != "" {
+		t.Errorf("the traced connection's panel (-want +got):\n%s", diff)
 	}
 }

@@ -1,10 +1,14 @@
 package server
 
 import (
+	"encoding/json"
 	"net"
+	"net/url"
 	"sync/atomic"
 
+	"example.com/wswalk/03-raw-handshake/handshake"
 	"example.com/wswalk/04-framing/frame"
+	"example.com/wswalk/04-framing/ws"
 )
 
 // tap is the TCP connection under a traced WebSocket. It passes every
@@ -107,4 +111,63 @@ func underTap(nc net.Conn) net.Conn {
 		return t.Conn
 	}
 	return nc
+}
+
+// attachPanel returns the stream that req (a WebSocket request with
+// ?trace=ID) asks to be traced on, with opt's Trace and nc wrapped to feed
+// it; or nil, opt and nc as they are.
+func (s *Server) attachPanel(req *handshake.Request, nc net.Conn, opt ws.Options) (*traceStream, net.Conn, ws.Options) {
+	q, _ := url.ParseQuery(req.Query())
+	id := q.Get("trace")
+	if id == "" {
+		return nil, nc, opt
+	}
+	s.panel.mu.Lock()
+	st := s.panel.streams[id]
+	s.panel.mu.Unlock()
+	if st == nil {
+		return nil, nc, opt
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.used {
+		return nil, nc, opt
+	}
+	st.used = true
+	t := &tap{Conn: nc}
+	st.tap = t
+	opt.Trace = t.trace(opt.Trace, st.emit)
+	return st, t, opt
+}
+
+// bind makes c the connection the buttons act on.
+func (st *traceStream) bind(c *ws.Conn) {
+	if st == nil {
+		return
+	}
+	st.mu.Lock()
+	st.conn = c
+	st.mu.Unlock()
+}
+
+// done tells the stream its connection has ended.
+func (st *traceStream) done() {
+	if st == nil {
+		return
+	}
+	st.mu.Lock()
+	st.conn = nil
+	st.mu.Unlock()
+	close(st.ended)
+}
+
+// emit queues one frame for the page, never waiting.
+func (st *traceStream) emit(in bool, h frame.Header, payload []byte) {
+	data, _ := json.Marshal(panelFrame{In: in, Op: h.Opcode.String(), Fin: h.Fin, Length: h.Length,
+		Trace: frame.Describe(h, payload)})
+	select {
+	case st.events <- []byte("event: frame\ndata: " + string(data) + "\n\n"):
+	default:
+		st.lost.Add(1)
+	}
 }
