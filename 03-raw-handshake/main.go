@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"example.com/wswalk/03-raw-handshake/handshake"
+	"example.com/wswalk/03-raw-handshake/listen"
 	"example.com/wswalk/03-raw-handshake/server"
 	"example.com/wswalk/03-raw-handshake/web"
 )
@@ -25,7 +26,12 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:8003", "address to listen on (host:port)")
 	origins := flag.String("origins", "", "comma-separated origins (scheme://host[:port]) allowed to connect besides the pages this server serves, e.g. https://app.example; * allows any")
 	subprotocols := flag.String("subprotocols", "", "comma-separated subprotocols the server speaks, most preferred first, e.g. chat.v2,chat.v1 (none by default)")
+	maxConns := flag.Int("max-conns", listen.DefaultMaxConns(), "most connections served at once; more are answered 503 with Retry-After (0: no limit). The default is the descriptor limit (ulimit -n) less a reserve")
 	flag.Parse()
+	if *maxConns < 0 {
+		fmt.Fprintf(os.Stderr, "03-raw-handshake: -max-conns must be 0 or more, got %d\n", *maxConns)
+		os.Exit(2)
+	}
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -40,11 +46,15 @@ func main() {
 		os.Exit(2)
 	}
 	srv := &server.Server{
-		Config: handshake.Config{Origins: allowed, Subprotocols: splitList(*subprotocols)},
-		Pages:  web.FS,
+		Config:   handshake.Config{Origins: allowed, Subprotocols: splitList(*subprotocols)},
+		Pages:    web.FS,
+		MaxConns: *maxConns,
 	}
 	log.Printf("03-raw-handshake: open http://%s/ (WebSocket at ws://%s%s)", ln.Addr(), ln.Addr(), server.DefaultPath)
 	log.Printf("03-raw-handshake: pages allowed to connect: %v", allowed)
+	if *maxConns > 0 {
+		log.Printf("03-raw-handshake: at most %d connections at once (-max-conns), more get 503", *maxConns)
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -4,6 +4,11 @@
 // for its users; with no net/http underneath, chapter 03's server and
 // chapter 04's (which adds the closing handshake on top) share this one.
 //
+// Like net/http, the loop survives running out of file descriptors: a
+// failed accept is retried after a pause (refuse.go), and MaxConns keeps
+// the connections handled at once below the descriptor limit, answering
+// the rest with 503.
+//
 // A shutdown is two steps, so that a server can act in between, e.g. send
 // each open WebSocket a close frame:
 //
@@ -15,27 +20,41 @@ package listen
 import (
 	"context"
 	"errors"
+	"log"
 	"net"
 	"sync"
-	"time"
+	"sync/atomic"
 )
 
 // ErrClosed is returned by Serve after Close.
 var ErrClosed = errors.New("server: closed")
 
 // Loop accepts connections and runs each in its own goroutine. The zero
-// value is ready to use; a Loop serves one listener, once.
+// value is ready to use; a Loop serves one listener, once. Set its fields
+// before Serve.
 type Loop struct {
+	// MaxConns bounds the connections whose handler runs at once; one
+	// more is answered 503 and closed without being handled. 0 means no
+	// bound. DefaultMaxConns is a bound below the descriptor limit.
+	MaxConns int
+
+	// Logf logs the loop's own trouble (failed accepts); nil is log.Printf.
+	Logf func(format string, args ...any)
+
 	mu      sync.Mutex
 	ln      net.Listener
 	conns   map[net.Conn]struct{}
 	closing bool
+	closed  chan struct{}  // closed by Close: wakes Serve from a backoff
 	wg      sync.WaitGroup // one per connection whose handler runs
+
+	lingering atomic.Int32 // refused connections still draining (refuse.go)
 }
 
 // Serve accepts connections on ln until Close and calls handle for each in
 // its own goroutine; the connection is closed when handle returns. It
-// returns ErrClosed after Close, or the listener's error.
+// returns ErrClosed after Close, or the listener's first error that is not
+// temporary (see retryable).
 func (l *Loop) Serve(ln net.Listener, handle func(net.Conn)) error {
 	l.mu.Lock()
 	if l.closing { // Close came first: accept nothing
@@ -44,23 +63,31 @@ func (l *Loop) Serve(ln net.Listener, handle func(net.Conn)) error {
 		return ErrClosed
 	}
 	l.ln = ln
+	closed := l.closedChan()
 	l.mu.Unlock()
+	var b backoff
 	for {
 		conn, err := ln.Accept()
 		if err != nil {
 			if l.Closing() { // the error is Close closing ln
 				return ErrClosed
 			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() { // e.g. out of file descriptors for a moment
-				time.Sleep(10 * time.Millisecond)
-				continue
+			if !retryable(err) {
+				return err
 			}
-			return err
+			if !b.wait(err, closed, l.logf) {
+				return ErrClosed
+			}
+			continue
 		}
-		if !l.track(conn) { // accepted while Close ran: Wait must not miss it
+		b.reset()
+		switch l.track(conn) {
+		case closing: // accepted while Close ran: Wait must not miss it
 			conn.Close()
 			return ErrClosed
+		case full:
+			l.refuse(conn)
+			continue
 		}
 		go func() {
 			defer l.wg.Done()
@@ -75,7 +102,11 @@ func (l *Loop) Serve(ln net.Listener, handle func(net.Conn)) error {
 func (l *Loop) Close() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.closing {
+		return
+	}
 	l.closing = true
+	close(l.closedChan())
 	if l.ln != nil {
 		l.ln.Close()
 	}
@@ -114,25 +145,54 @@ func (l *Loop) Wait(ctx context.Context) error {
 	}
 }
 
-// track counts conn in, unless Close has begun: the check and the wg.Add
-// share the lock, so Wait never starts counting before a late Add.
-func (l *Loop) track(conn net.Conn) bool {
+// closedChan returns l.closed, made on first use so that the zero Loop
+// works. l.mu must be held.
+func (l *Loop) closedChan() chan struct{} {
+	if l.closed == nil {
+		l.closed = make(chan struct{})
+	}
+	return l.closed
+}
+
+// What track decided about a new connection.
+const (
+	tracked = iota
+	closing
+	full
+)
+
+// track counts conn in, unless Close has begun or MaxConns are open: the
+// checks and the wg.Add share the lock, so Wait never starts counting
+// before a late Add, and the count never passes MaxConns.
+func (l *Loop) track(conn net.Conn) int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closing {
-		return false
+		return closing
+	}
+	if l.MaxConns > 0 && len(l.conns) >= l.MaxConns {
+		return full
 	}
 	if l.conns == nil {
 		l.conns = map[net.Conn]struct{}{}
 	}
 	l.conns[conn] = struct{}{}
 	l.wg.Add(1)
-	return true
+	return tracked
 }
 
+// untrack releases conn's place, once its handler has returned.
 func (l *Loop) untrack(conn net.Conn) {
 	conn.Close()
 	l.mu.Lock()
 	delete(l.conns, conn)
 	l.mu.Unlock()
+}
+
+func (l *Loop) logf(format string, args ...any) {
+	if l.Logf != nil {
+		l.Logf(format, args...)
+		return
+	}
+	log.Printf(format, args...)
 }

@@ -40,6 +40,9 @@ type Server struct {
 	Message     string                           // the text frame's payload, DefaultMessage if ""
 	CloseReason string                           // the close frame's reason, DefaultCloseReason if ""
 	Logf        func(format string, args ...any) // log.Printf if nil
+	// MaxConns bounds the connections served at once; one more is
+	// answered 503 and closed (listen.Loop.MaxConns). 0 means no bound.
+	MaxConns int
 
 	loop    listen.Loop        // the accept loop and the open connections
 	origins *handshake.Origins // Config.Origins, or the pages served on ln
@@ -61,6 +64,8 @@ func (s *Server) Serve(ln net.Listener) error {
 		}
 		s.origins = o
 	}
+	s.loop.MaxConns = s.MaxConns
+	s.loop.Logf = s.logf
 	return s.loop.Serve(ln, s.serveConn)
 }
 
