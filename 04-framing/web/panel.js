@@ -17,7 +17,12 @@ function openTraced(path, query, onSocket) {
   const note = document.getElementById("panel-note");
   const id = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-  const url = (traced) => `${scheme}//${location.host}${path}?${query}${query && traced ? "&" : ""}${traced ? "trace=" + id : ""}`;
+  const url = (traced) => {
+    const params = new URLSearchParams(query);
+    if (traced) params.set("trace", id);
+    const q = params.toString();
+    return `${scheme}//${location.host}${path}${q ? "?" + q : ""}`;
+  };
 
   function addFrame(f) {
     const li = document.createElement("li");
@@ -55,21 +60,27 @@ function openTraced(path, query, onSocket) {
   });
   // The connection is over: no reconnecting to a stream with nothing left.
   es.addEventListener("end", () => es.close());
-  es.onopen = () => {
-    if (opened) return;
+  const actions = { ping: "/trace/ping", fragments: "/trace/fragments", close: "/trace/close" };
+  const buttons = Object.keys(actions).map((name) => document.getElementById(name));
+  function open(traced) {
     opened = true;
-    onSocket(new WebSocket(url(true)));
+    const ws = new WebSocket(url(traced));
+    // Once closed there is nothing left to ping, cut or close.
+    ws.addEventListener("close", () => buttons.forEach((b) => { b.disabled = true; }));
+    onSocket(ws);
+  }
+  es.onopen = () => {
+    if (!opened) open(true);
   };
   es.onerror = () => {
     if (opened) return;
     // No trace stream (an older server): the page still works, untraced.
-    opened = true;
     es.close();
     note.textContent = "no trace stream: the panel stays empty";
-    onSocket(new WebSocket(url(false)));
+    buttons.forEach((b) => { b.disabled = true; });
+    open(false);
   };
 
-  const actions = { ping: "/trace/ping", fragments: "/trace/fragments", close: "/trace/close" };
   for (const [button, action] of Object.entries(actions)) {
     document.getElementById(button).addEventListener("click", async () => {
       try {

@@ -143,6 +143,11 @@ func TestBrowserPanel(t *testing.T) {
 			t.Errorf("close frame %d lacks %q:\n%s", i, want, panel[8+i].Trace)
 		}
 	}
+	var disabled []bool
+	browser.Run(t, ctx, "read the buttons", chromedp.Evaluate(`["ping", "fragments", "close"].map(id => document.getElementById(id).disabled)`, &disabled))
+	if diff := cmp.Diff([]bool{true, true, true}, disabled); diff != "" {
+		t.Errorf("buttons disabled after the close (-want +got):\n%s", diff)
+	}
 }
 
 // dataOf returns the hex of a drawing's unmasked payload.
