@@ -22,7 +22,9 @@ type tap struct {
 
 	// plan is the fragments the next Write is to become. It is set by the
 	// trace hook and used by Write; ws.Conn calls both under its write
-	// lock, one frame at a time, so they need no lock of their own.
+	// lock, one frame at a time, so they need no lock of their own, and
+	// the fragments go out in one Write: no other data frame (another
+	// chat line) can come between them, which §5.4 forbids.
 	plan []piece
 }
 
