@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"example.com/wswalk/03-raw-handshake/handshake"
+	"example.com/wswalk/03-raw-handshake/listen"
 	"example.com/wswalk/04-framing/chat"
 	"example.com/wswalk/04-framing/frame"
 	"example.com/wswalk/04-framing/server"
@@ -28,7 +29,12 @@ func main() {
 	maxMessage := flag.Int64("max-message", frame.DefaultMaxMessage, "largest message accepted, in bytes; larger ones are closed with 1009")
 	trace := flag.Bool("trace", false, "print every frame, annotated bit by bit, to standard error")
 	origins := flag.String("origins", "", "comma-separated origins (scheme://host[:port]) allowed to connect besides the pages this server serves, e.g. https://app.example; * allows any")
+	maxConns := flag.Int("max-conns", listen.DefaultMaxConns(), "most connections served at once; more are answered 503 with Retry-After (0: no limit). The default is the descriptor limit (ulimit -n) less a reserve")
 	flag.Parse()
+	if *maxConns < 0 {
+		fmt.Fprintf(os.Stderr, "04-framing: -max-conns must be 0 or more, got %d\n", *maxConns)
+		os.Exit(2)
+	}
 	if *maxMessage <= 0 {
 		fmt.Fprintf(os.Stderr, "04-framing: -max-message must be positive, got %d\n", *maxMessage)
 		os.Exit(2)
@@ -49,6 +55,7 @@ func main() {
 	cfg := server.Config{
 		Handshake:  handshake.Config{Origins: allowed},
 		MaxMessage: *maxMessage,
+		MaxConns:   *maxConns,
 		Pages:      web.FS,
 	}
 	if *trace {

@@ -74,6 +74,11 @@ type Config struct {
 
 	// Logf logs a line per connection event; nil is log.Printf.
 	Logf func(format string, args ...any)
+
+	// MaxConns bounds the TCP connections served at once; one more is
+	// answered 503 before its request is read (listen.Loop.MaxConns).
+	// 0 means no bound; the command defaults to listen.DefaultMaxConns.
+	MaxConns int
 }
 
 // Handler runs one WebSocket connection, from just after the handshake,
@@ -122,6 +127,8 @@ func (s *Server) Serve(ln net.Listener) error {
 		}
 		s.handshake.Origins = o
 	}
+	s.loop.MaxConns = s.cfg.MaxConns
+	s.loop.Logf = s.logf
 	return s.loop.Serve(ln, s.serveConn)
 }
 
