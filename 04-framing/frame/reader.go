@@ -1,9 +1,6 @@
 package frame
 
-import (
-	"io"
-	"slices"
-)
+import "io"
 
 // DefaultMaxMessage is the largest message a Reader accepts unless told
 // otherwise: 1 MiB. Larger messages fail the connection with 1009.
@@ -153,10 +150,14 @@ func (r *Reader) readControl(h Header, p []byte) error {
 	return nil
 }
 
-// growStep is how much a message buffer may grow before the bytes to fill
-// it have arrived. A peer that declares a large frame and then sends
-// nothing makes the Reader hold at most this much more than it received.
-const growStep = 1 << 20
+// firstRead is the room a message buffer starts with, or less when the
+// frame declares less. From there it doubles as the payload arrives, so it
+// holds at most twice what was received, or 4 KiB, never what the header
+// promised: a peer that declares 1 MiB and sends one byte costs 4 KiB, not
+// 1 MiB (RFC 6455 §10.4: limits against exhausting memory). A message of
+// n bytes takes about log2(n/4 KiB) more allocations for it, and copies
+// fewer than n bytes more, as io.ReadAll does.
+const firstRead = 4 << 10
 
 // readData appends a data frame's payload to the message, unmasking it and,
 // for text, checking its UTF-8 piece by piece as the bytes come in: a
@@ -175,7 +176,7 @@ func (r *Reader) readData(h Header) error {
 	pos := 0
 	for left > 0 {
 		if len(r.msg) == cap(r.msg) {
-			r.msg = slices.Grow(r.msg, int(min(left, max(growStep, int64(len(r.msg))))))
+			r.msg = grow(r.msg, left, h.Fin)
 		}
 		room := r.msg[len(r.msg):min(int64(cap(r.msg)), int64(len(r.msg))+left)]
 		n, err := r.r.Read(room)
@@ -198,4 +199,21 @@ func (r *Reader) readData(h Header) error {
 		r.Trace(h, r.msg[start:])
 	}
 	return nil
+}
+
+// grow returns msg with room for more of the message, left bytes of this
+// frame being due: as much room again as msg holds, at least firstRead.
+// The last frame's room stops at its end, where the message does; an
+// earlier fragment's does not, so that a message of many small fragments
+// still grows by doubling rather than by one fragment at a time (§5.4). It
+// allocates exactly that (slices.Grow may round up well past it) and
+// copies what msg has so far.
+func grow(msg []byte, left int64, final bool) []byte {
+	more := int64(max(len(msg), firstRead))
+	if final {
+		more = min(more, left)
+	}
+	buf := make([]byte, len(msg), int64(len(msg))+more)
+	copy(buf, msg)
+	return buf
 }
