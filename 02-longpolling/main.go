@@ -1,6 +1,7 @@
 // Command 02-longpolling serves chapter 02: chapter 01's message log and
-// API, with GET /messages held open until there is news (long polling),
-// and a page with the same counters as chapter 01's. Open the URL it logs.
+// API, with GET /messages held open until there is news (long polling) and
+// GET /events streaming every message as it comes (Server-Sent Events),
+// and a page for each with chapter 01's counters. Open the URL it logs.
 package main
 
 import (
@@ -9,6 +10,7 @@ import (
 	"fmt"
 	"log"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -16,6 +18,7 @@ import (
 	"example.com/wswalk/01-polling/poll"
 	"example.com/wswalk/01-polling/site"
 	"example.com/wswalk/02-longpolling/longpoll"
+	"example.com/wswalk/02-longpolling/stream"
 	"example.com/wswalk/02-longpolling/web"
 )
 
@@ -36,8 +39,9 @@ func main() {
 	// Every append goes through the board, so it wakes the held requests;
 	// the clock's too.
 	board := longpoll.NewBoard(poll.NewLog())
-	srv := &site.Server{API: longpoll.NewHandler(board), Store: board, Pages: web.FS, Tick: *tick}
-	log.Printf("02-longpolling: open %s (API at /messages?since=ID&wait=30s, counters at /stats)", site.URL(ln.Addr()))
+	srv := &site.Server{API: longpoll.NewHandler(board), Store: board, Pages: web.FS, Tick: *tick,
+		Routes: map[string]http.Handler{"/events": stream.NewHandler(board, stream.Options{})}}
+	log.Printf("02-longpolling: open %s (long polling at /messages?since=ID&wait=30s, streaming at /events and /stream.html, counters at /stats)", site.URL(ln.Addr()))
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -25,6 +26,18 @@ func TestCommand(t *testing.T) {
 	if page := get(t, p.URL); !strings.Contains(page, "Long polling") {
 		t.Errorf("GET / = %.80q..., want the chapter's page", page)
 	}
+	// The stream: one event per message, as the clock posts.
+	resp, err := (&http.Client{Timeout: 10 * time.Second}).Get(p.URL + "events?since=0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() && !(strings.HasPrefix(sc.Text(), "data: ") && strings.Contains(sc.Text(), "server time")) {
+	}
+	if sc.Err() != nil || resp.Header.Get("Content-Type") != "text/event-stream" {
+		t.Errorf("GET /events: %q, %v; want the clock's messages as events", resp.Header.Get("Content-Type"), sc.Err())
+	}
+	resp.Body.Close()
 
 	// A poll that waits for a message far in the future, held over the stop.
 	// It has reached the server when /stats counts one request more than

@@ -27,11 +27,12 @@ const ShutdownGrace = 5 * time.Second
 
 // Server is one chapter's server. Fill it in and call Serve.
 type Server struct {
-	API      http.Handler  // the message API: poll.NewHandler or longpoll.NewHandler
-	Store    poll.Store    // where the clock posts; the store API writes to
-	Pages    fs.FS         // index.html and what it loads
-	Tick     time.Duration // post the time every Tick; 0 means no clock
-	Timeouts Timeouts      // for slow clients; the zero value is the defaults
+	API      http.Handler            // the message API: poll.NewHandler or longpoll.NewHandler
+	Routes   map[string]http.Handler // more endpoints by pattern (chapter 02's /events)
+	Store    poll.Store              // where the clock posts; the store API writes to
+	Pages    fs.FS                   // index.html and what it loads
+	Tick     time.Duration           // post the time every Tick; 0 means no clock
+	Timeouts Timeouts                // for slow clients; the zero value is the defaults
 }
 
 // Handler routes a request to the API, the counters or the page, and counts
@@ -39,12 +40,16 @@ type Server struct {
 //
 //	/messages, /messages/...  the API (it answers 404 and 405 itself)
 //	/stats                    meter's counters as JSON
+//	each of Routes            its handler
 //	anything else             a file of Pages, / being index.html
 func (s *Server) Handler(meter *wire.Meter) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/messages", s.API)
 	mux.Handle("/messages/", s.API)
 	mux.Handle("/stats", meter.Handler())
+	for pattern, h := range s.Routes {
+		mux.Handle(pattern, h)
+	}
 	mux.Handle("/", Pages(s.Pages))
 	return meter.CountRequests(mux)
 }
