@@ -43,7 +43,9 @@ func open(t *testing.T, url string, h http.Header) *reader {
 	for k, v := range h {
 		req.Header[k] = v
 	}
-	resp, err := http.DefaultClient.Do(req)
+	// A bound on the whole stream, so a broken server fails the test in
+	// seconds instead of hanging it.
+	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
