@@ -20,164 +20,11 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"slices"
-	"strings"
 	"time"
 
 	"example.com/wswalk/01-polling/poll"
-	"example.com/wswalk/01-polling/wire"
-	"example.com/wswalk/02-longpolling/longpoll"
 	"example.com/wswalk/05-gorilla-chat/compare"
 )
-
-// Limits keep a run bounded on a shared machine, whatever the flags say.
-const (
-	MaxClients  = 2000
-	MaxRate     = 100 // messages per second
-	MaxDuration = 10 * time.Minute
-)
-
-// Config is one scenario.
-type Config struct {
-	// URL is the demo's main server (the one serving /compare), such as
-	// http://127.0.0.1:8005. It must be on loopback.
-	URL string
-	// Clients per technique.
-	Clients int
-	// Rate is messages per second, sent for Duration.
-	Rate     float64
-	Duration time.Duration
-	// Interval is how often a short-polling client asks.
-	Interval time.Duration
-	// Wait is how long the server may hold a long poll (?wait=).
-	Wait time.Duration
-	// Tail bounds the wait for the last message to reach every client
-	// after the last send; 0 means Interval plus five seconds.
-	Tail time.Duration
-	// Techniques to run, in order; nil means all three.
-	Techniques []string
-	// WarmUp runs every technique once on a tiny scenario before
-	// measuring, unmeasured, so the first technique measured does not pay
-	// for the server's start (its heap growing, its code paged in).
-	WarmUp bool
-	// Logf, when set, is told what happens (progress lines).
-	Logf func(format string, args ...any)
-}
-
-// Messages is how many messages the scenario sends.
-func (c Config) Messages() int {
-	return max(1, int(c.Rate*c.Duration.Seconds()+0.5))
-}
-
-func (c *Config) check() error {
-	u, err := url.Parse(c.URL)
-	if err != nil || (u.Scheme != "http") || u.Host == "" {
-		return fmt.Errorf("url must be http://host:port of the demo, got %q", c.URL)
-	}
-	if !isLoopback(u.Hostname()) {
-		return fmt.Errorf("url must be on loopback (127.0.0.1, ::1 or localhost), got %q: this is a load generator", u.Hostname())
-	}
-	switch {
-	case c.Clients < 1 || c.Clients > MaxClients:
-		return fmt.Errorf("clients must be 1 to %d, got %d", MaxClients, c.Clients)
-	case c.Rate <= 0 || c.Rate > MaxRate:
-		return fmt.Errorf("rate must be above 0 and at most %d messages/s, got %v", MaxRate, c.Rate)
-	case c.Duration <= 0 || c.Duration > MaxDuration:
-		return fmt.Errorf("duration must be above 0 and at most %v, got %v", MaxDuration, c.Duration)
-	case c.Interval <= 0:
-		return fmt.Errorf("interval must be above 0, got %v", c.Interval)
-	case c.Wait <= 0 || c.Wait > longpoll.MaxWait:
-		return fmt.Errorf("wait must be above 0 and at most %v, got %v", longpoll.MaxWait, c.Wait)
-	}
-	if c.Tail == 0 {
-		c.Tail = c.Interval + 5*time.Second
-	}
-	if c.Techniques == nil {
-		c.Techniques = compare.Names
-	}
-	for _, t := range c.Techniques {
-		if !slices.Contains(compare.Names, t) {
-			return fmt.Errorf("unknown technique %q (want %s)", t, strings.Join(compare.Names, ", "))
-		}
-	}
-	if c.Logf == nil {
-		c.Logf = func(string, ...any) {}
-	}
-	return nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-// Result is one technique's measurement.
-type Result struct {
-	Technique string `json:"technique"`
-	Label     string `json:"label"`
-	Clients   int    `json:"clients"`
-	// Counted at the server's connections for this technique, during the
-	// run (connection set-up and teardown included).
-	Requests  int64 `json:"requests"`
-	BytesUp   int64 `json:"bytes_up"`   // client to server
-	BytesDown int64 `json:"bytes_down"` // server to client
-	// BytesPerMessage is (BytesUp + BytesDown) / Delivered.
-	BytesPerMessage float64 `json:"bytes_per_message"`
-	// Delivered counts (client, message) pairs received; Expected is
-	// Clients times the messages sent.
-	Delivered int64 `json:"delivered"`
-	Expected  int64 `json:"expected"`
-	// Empty counts answers that carried no message (polling only).
-	Empty int64 `json:"empty_responses"`
-	// Errors counts failed requests; anything but 0 is a bug.
-	Errors int64 `json:"errors"`
-	// Delays: from the moment the server stored a message to the moment a
-	// client had parsed it.
-	DelayP50 time.Duration `json:"-"`
-	DelayP99 time.Duration `json:"-"`
-	DelayMax time.Duration `json:"-"`
-	// The same in milliseconds, for the JSON output.
-	P50Millis float64 `json:"delay_p50_ms"`
-	P99Millis float64 `json:"delay_p99_ms"`
-	MaxMillis float64 `json:"delay_max_ms"`
-	// CPUSeconds is the server process's CPU time (user + system) during
-	// the run.
-	CPUSeconds float64 `json:"server_cpu_seconds"`
-	// Server and Clients are the raw counters: the server's (from
-	// /compare/api/stats) and the sum of what the clients counted at their
-	// own connections.
-	Server wire.Stats  `json:"server"`
-	Client poll.Report `json:"-"`
-	// Elapsed is from the first send to the last client stopped.
-	Elapsed time.Duration `json:"-"`
-	// PerMessage is the median delay of each message across the clients,
-	// in send order, for the chart.
-	PerMessage []time.Duration `json:"-"`
-	// PerMessageMillis is PerMessage in milliseconds: a tail that is one
-	// late message for every client (the machine paused) shows here as
-	// one high value, a tail spread over clients does not.
-	PerMessageMillis []float64 `json:"per_message_p50_ms"`
-}
-
-// Report is a whole run.
-type Report struct {
-	Config  Config   `json:"-"`
-	Results []Result `json:"results"`
-}
-
-// Lost reports whether any client missed any message: a bug, never a
-// statistic.
-func (r Report) Lost() bool {
-	for _, res := range r.Results {
-		if res.Delivered != res.Expected {
-			return true
-		}
-	}
-	return false
-}
 
 // Run measures every technique of cfg in turn and returns what it saw. It
 // returns an error only when it could not measure (bad config, server
@@ -354,37 +201,6 @@ func allHave(clients []client, want int64) bool {
 	return true
 }
 
-// perMessage is, for each message k, the median of the clients' delays for
-// it. A client receives the messages in ID order, each once, so its k-th
-// delay belongs to the k-th message.
-func perMessage(reports []poll.Report, n int) []time.Duration {
-	out := make([]time.Duration, 0, n)
-	col := make([]time.Duration, 0, len(reports))
-	for k := range n {
-		col = col[:0]
-		for _, r := range reports {
-			if k < len(r.Delays) {
-				col = append(col, r.Delays[k])
-			}
-		}
-		if len(col) == 0 {
-			break
-		}
-		slices.Sort(col)
-		out = append(out, col[len(col)/2])
-	}
-	return out
-}
-
-func diff(a, b wire.Stats) wire.Stats {
-	return wire.Stats{
-		Connections: a.Connections - b.Connections,
-		Requests:    a.Requests - b.Requests,
-		BytesIn:     a.BytesIn - b.BytesIn,
-		BytesOut:    a.BytesOut - b.BytesOut,
-	}
-}
-
 // send publishes n messages at rate per second through the demo's send
 // endpoint (the main port, so sending costs no technique anything) and
 // returns the ID of the last.
@@ -410,10 +226,3 @@ func send(ctx context.Context, api *api, n int, rate float64, tag string) (int64
 	}
 	return last, nil
 }
-
-func millis(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-
-// Agree reports whether the server's counters match what the clients
-// counted at their own connections: the same requests, and each side read
-// every byte the other wrote.
-func (r Result) Agree() bool { return agree(r.Server, r.Client) }
