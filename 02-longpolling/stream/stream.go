@@ -99,6 +99,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd.Set("Content-Type", "text/event-stream")
 	hd.Set("Cache-Control", "no-store")
 	hd.Set("X-Accel-Buffering", "no") // a proxy must pass each event on at once
+	// A stream has no end to measure, so HTTP/1.1 would send it in chunks,
+	// each with a size line and a CRLF after it: 6 bytes an event. The
+	// Server-Sent Events recommendation asks for the body as it is, the
+	// connection's end marking the stream's; "identity" is how net/http is
+	// told (it then sends neither Content-Length nor chunks, and closes
+	// the connection when the handler returns).
+	hd.Set("Transfer-Encoding", "identity")
 	s := &sender{w: w, rc: http.NewResponseController(w), wait: h.opts.WriteWait}
 	if s.send(fmt.Sprintf("retry: %d\n\n", h.opts.Retry.Milliseconds())) != nil || r.Method == http.MethodHead {
 		return

@@ -17,12 +17,13 @@ var webFiles embed.FS
 
 // Technique describes one technique's server, as GET /compare/api/config
 // lists it. A client reaches it at the host it reached the page on, with
-// this port: http://host:Port/messages or ws://host:Port/ws.
+// this port: http://host:Port/messages, http://host:Port/events or
+// ws://host:Port/ws.
 type Technique struct {
-	Name  string `json:"name"`  // Short, Long or WebSocket
+	Name  string `json:"name"`  // Short, Long, Stream or WebSocket
 	Label string `json:"label"` // what the page calls it
 	Port  int    `json:"port"`
-	Path  string `json:"path"` // /messages or /ws
+	Path  string `json:"path"` // /messages, /events or /ws
 }
 
 // Config is the answer of GET /compare/api/config: where the techniques
@@ -42,16 +43,17 @@ type Stats struct {
 	LastID     int64                 `json:"last_id"`
 	Tick       string                `json:"tick"`
 	WSClients  int                   `json:"ws_clients"` // WebSocket connections open now
+	Streams    int                   `json:"streams"`    // event streams open now
 }
 
 // Handler serves the page and its endpoints. Mount it on the main server
 // for both "/compare" and "/compare/":
 //
 //	GET  /compare                the page
-//	GET  /compare/compare.js     its script and style (compare.css)
+//	GET  /compare/compare.js     its scripts (techniques.js too) and style (compare.css)
 //	GET  /compare/api/config     Config
 //	GET  /compare/api/stats      Stats
-//	POST /compare/api/send       {"username":"ann","body":"hi"} -> 201 the message, in all three panes
+//	POST /compare/api/send       {"username":"ann","body":"hi"} -> 201 the message, in all four panes
 //	POST /compare/api/tick       {"every":"500ms"} or {"every":"off"} -> 200 Config
 //
 // These run on the main server's port, not the techniques' ports, so the
@@ -69,7 +71,7 @@ func (d *Demo) Handler() http.Handler {
 	})
 	mux.HandleFunc("GET /compare/{file}", func(w http.ResponseWriter, r *http.Request) {
 		switch r.PathValue("file") {
-		case "compare.js", "compare.css":
+		case "compare.js", "techniques.js", "compare.css":
 			files.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
@@ -92,11 +94,7 @@ func (d *Demo) Handler() http.Handler {
 func (d *Demo) Config() Config {
 	c := Config{LastID: d.lastID(), Tick: formatTick(d.Tick())}
 	for _, name := range Names {
-		path := "/messages"
-		if name == WebSocket {
-			path = "/ws"
-		}
-		c.Techniques = append(c.Techniques, Technique{Name: name, Label: labels[name], Port: d.Port(name), Path: path})
+		c.Techniques = append(c.Techniques, Technique{Name: name, Label: labels[name], Port: d.Port(name), Path: paths[name]})
 	}
 	return c
 }
@@ -109,6 +107,7 @@ func (d *Demo) Stats() Stats {
 		LastID:     d.lastID(),
 		Tick:       formatTick(d.Tick()),
 		WSClients:  d.hub.count(),
+		Streams:    int(d.streams.Streams()),
 	}
 	for name, t := range d.techs {
 		s.Techniques[name] = t.ln.Stats()

@@ -1,6 +1,7 @@
 package compare_test
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -71,10 +72,10 @@ func post(t *testing.T, url, origin, body string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
-// TestOneMessageReachesAllThree sends one message through the page's send
+// TestOneMessageReachesAllFour sends one message through the page's send
 // endpoint and reads it back from each technique's own port: the same JSON
 // object whichever way it travels.
-func TestOneMessageReachesAllThree(t *testing.T) {
+func TestOneMessageReachesAllFour(t *testing.T) {
 	t.Parallel()
 	d, srv := newDemo(t, compare.Options{})
 	var cfg compare.Config
@@ -82,6 +83,7 @@ func TestOneMessageReachesAllThree(t *testing.T) {
 	want := []compare.Technique{
 		{Name: "short", Label: "Short polling", Port: d.Port("short"), Path: "/messages"},
 		{Name: "long", Label: "Long polling", Port: d.Port("long"), Path: "/messages"},
+		{Name: "stream", Label: "Streaming (SSE)", Port: d.Port("stream"), Path: "/events"},
 		{Name: "ws", Label: "WebSocket", Port: d.Port("ws"), Path: "/ws"},
 	}
 	if diff := cmp.Diff(want, cfg.Techniques); diff != "" {
@@ -103,9 +105,17 @@ func TestOneMessageReachesAllThree(t *testing.T) {
 		}
 		held <- got
 	}()
-	// The long poll must be held before the message is sent, or it would
-	// find the message at once and prove nothing about waking.
-	for d.Stats().Techniques["long"].Requests == 0 {
+	events, err := http.Get(techURL(d, "stream", "http", fmt.Sprintf("/events?since=%d", cfg.LastID)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer events.Body.Close()
+	streamed := make(chan []poll.Message, 1)
+	go func() { streamed <- readEvents(events.Body, 1) }()
+	// The long poll must be held, and the stream open, before the message
+	// is sent, or they would find it at once and prove nothing about
+	// waking.
+	for s := d.Stats(); s.Techniques["long"].Requests == 0 || s.Streams == 0; s = d.Stats() {
 		time.Sleep(5 * time.Millisecond)
 	}
 
@@ -126,11 +136,28 @@ func TestOneMessageReachesAllThree(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantOne := []poll.Message{sent}
-	for name, got := range map[string][]poll.Message{"short": short, "long": <-held, "ws": {pushed}} {
+	for name, got := range map[string][]poll.Message{"short": short, "long": <-held, "stream": <-streamed, "ws": {pushed}} {
 		if diff := cmp.Diff(wantOne, got); diff != "" {
 			t.Errorf("%s delivered (-want +got):\n%s", name, diff)
 		}
 	}
+}
+
+// readEvents reads n events of a Server-Sent Events stream and returns the
+// messages their data lines carry (none if the stream breaks first).
+func readEvents(r io.Reader, n int) []poll.Message {
+	var got []poll.Message
+	lines := bufio.NewScanner(r)
+	for len(got) < n && lines.Scan() {
+		if data, ok := strings.CutPrefix(lines.Text(), "data: "); ok {
+			var m poll.Message
+			if json.Unmarshal([]byte(data), &m) != nil {
+				return nil
+			}
+			got = append(got, m)
+		}
+	}
+	return got
 }
 
 // TestBadInput: every wrong request gets a clear error with the right
@@ -185,6 +212,24 @@ func TestBadInput(t *testing.T) {
 	if err != nil || resp.StatusCode != http.StatusOK || resp.Header.Get("Access-Control-Allow-Origin") != srv.URL {
 		t.Errorf("short polling from the page's origin: %v %v, Access-Control-Allow-Origin %q", resp.Status, err, resp.Header.Get("Access-Control-Allow-Origin"))
 	}
+	// The stream port: the same rule, and a resume point that is not a
+	// message ID is refused before the stream opens.
+	for _, tt := range []struct {
+		name, path, origin string
+		status             int
+	}{
+		{"foreign origin", "/events", foreign, http.StatusForbidden},
+		{"bad since", "/events?since=yesterday", srv.URL, http.StatusBadRequest},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, techURL(d, "stream", "http", tt.path), nil)
+		req.Header.Set("Origin", tt.origin)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != tt.status {
+			t.Errorf("stream %s: %v %v, want %d", tt.name, resp, err, tt.status)
+			continue
+		}
+		resp.Body.Close()
+	}
 	wsTests := []struct {
 		name, path, origin string
 		status             int
@@ -222,7 +267,8 @@ func TestTickIsClamped(t *testing.T) {
 }
 
 // TestCloseSaysGoingAway: when the demo stops, a WebSocket client gets
-// close 1001 and a held long poll its empty answer, at once.
+// close 1001, a held long poll its empty answer and an open stream its
+// end, at once.
 func TestCloseSaysGoingAway(t *testing.T) {
 	t.Parallel()
 	d, err := compare.New(compare.Options{})
@@ -245,6 +291,16 @@ func TestCloseSaysGoingAway(t *testing.T) {
 		resp.Body.Close()
 		held <- strings.TrimSpace(string(b))
 	}()
+	events, err := http.Get(techURL(d, "stream", "http", "/events"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ended := make(chan error, 1)
+	go func() {
+		_, err := io.Copy(io.Discard, events.Body)
+		events.Body.Close()
+		ended <- err
+	}()
 	for d.Stats().Techniques["long"].Requests == 0 {
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -262,6 +318,9 @@ func TestCloseSaysGoingAway(t *testing.T) {
 	}
 	if got := <-held; got != "[]" {
 		t.Errorf("held long poll answered %q, want []", got)
+	}
+	if err := <-ended; err != nil {
+		t.Errorf("the stream ended with %v, want its end (the connection closed cleanly)", err)
 	}
 	<-closed
 	// A held long poll would keep Close waiting for its 30 s default wait;

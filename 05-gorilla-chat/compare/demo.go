@@ -14,23 +14,35 @@ import (
 	"example.com/wswalk/01-polling/site"
 	"example.com/wswalk/01-polling/wire"
 	"example.com/wswalk/02-longpolling/longpoll"
+	"example.com/wswalk/02-longpolling/stream"
 	"example.com/wswalk/03-raw-handshake/handshake"
 )
 
 // The techniques, by the names the JSON endpoints and the page use.
 const (
-	Short     = "short" // chapter 01: ask every interval
-	Long      = "long"  // chapter 02: ask, and the server holds the answer until there is news
-	WebSocket = "ws"    // this chapter: one connection, the server pushes
+	Short     = "short"  // chapter 01: ask every interval
+	Long      = "long"   // chapter 02: ask, and the server holds the answer until there is news
+	Stream    = "stream" // chapter 02: ask once, and the answer never ends (Server-Sent Events)
+	WebSocket = "ws"     // this chapter: one connection, the server pushes
 )
 
-// Names lists the techniques in the order they are shown and measured.
-var Names = []string{Short, Long, WebSocket}
+// Names lists the techniques in the order they are shown and measured:
+// the two kinds of polling, then the two kinds of push.
+var Names = []string{Short, Long, Stream, WebSocket}
 
 var labels = map[string]string{
 	Short:     "Short polling",
 	Long:      "Long polling",
+	Stream:    "Streaming (SSE)",
 	WebSocket: "WebSocket",
+}
+
+// paths are where each technique answers on its port.
+var paths = map[string]string{
+	Short:     "/messages",
+	Long:      "/messages",
+	Stream:    "/events",
+	WebSocket: "/ws",
 }
 
 // Bounds of the clock, so a click on the page cannot turn the demo into a
@@ -46,7 +58,7 @@ const ClockName = "clock"
 // Options configure New. The zero value is a demo on loopback with the
 // clock off.
 type Options struct {
-	// Host is the address the three technique listeners bind to, each on a
+	// Host is the address the four technique listeners bind to, each on a
 	// port the system picks; "" means 127.0.0.1 (loopback, like every
 	// server of the course). A server shared on a network (-addr :8005)
 	// passes "0.0.0.0" so the page works from the students' machines too.
@@ -70,13 +82,14 @@ func HostFor(addr string) string {
 	return "0.0.0.0"
 }
 
-// Demo is the side-by-side demo: one message log, three technique servers
+// Demo is the side-by-side demo: one message log, four technique servers
 // on ports of their own, the clock, and the page with its JSON endpoints.
 type Demo struct {
-	log   *poll.Log
-	board *longpoll.Board
-	hub   *hub
-	techs map[string]*technique
+	log     *poll.Log
+	board   *longpoll.Board
+	hub     *hub
+	streams *stream.Handler
+	techs   map[string]*technique
 
 	origins pageOrigins
 
@@ -98,7 +111,7 @@ type technique struct {
 	srv  *http.Server
 }
 
-// New starts the three technique servers and the clock. Close stops them.
+// New starts the four technique servers and the clock. Close stops them.
 func New(opts Options) (*Demo, error) {
 	host := opts.Host
 	if host == "" {
@@ -119,10 +132,15 @@ func New(opts Options) (*Demo, error) {
 	d.origins.rules.Allow = opts.Origins
 	d.board = longpoll.NewBoard(d.log)
 	d.hub = newHub(d.board, d.allowed)
+	// The stream's timers are chapter 02's defaults; its write bound is
+	// the WebSocket side's, so a client that stops reading is dropped
+	// after the same time whichever way it is pushed to.
+	d.streams = stream.NewHandler(d.board, stream.Options{WriteWait: writeWait})
 
 	handlers := map[string]http.Handler{
 		Short:     d.cors(poll.NewHandler(d.board)),
 		Long:      d.cors(longpoll.NewHandler(d.board)),
+		Stream:    d.cors(d.streams),
 		WebSocket: d.hub,
 	}
 	for _, name := range Names {
@@ -147,15 +165,16 @@ func New(opts Options) (*Demo, error) {
 }
 
 // Publish appends a message to the shared log, which every technique then
-// delivers: the long polls held open wake, the WebSocket clients get a
-// frame, the short pollers find it on their next visit. Feed it the chat
-// room's messages to show them in all three panes.
+// delivers: the long polls held open wake, the streams get an event, the
+// WebSocket clients get a frame, the short pollers find it on their next
+// visit. Feed it the chat room's messages to show them in all four panes.
 func (d *Demo) Publish(username, body string) (poll.Message, error) {
 	return d.hub.publish(username, body)
 }
 
-// Close stops the clock and the three servers: held long polls answer [],
-// WebSocket clients get close 1001 (going away), then the listeners close.
+// Close stops the clock and the four servers: held long polls answer [],
+// streams end, WebSocket clients get close 1001 (going away), then the
+// listeners close.
 // It is safe to call more than once.
 func (d *Demo) Close() error {
 	d.closeOnce.Do(func() {

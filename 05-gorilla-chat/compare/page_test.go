@@ -8,16 +8,18 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/google/go-cmp/cmp"
 
 	"example.com/wswalk/05-gorilla-chat/compare"
 	"example.com/wswalk/testkit/browser"
 )
 
-// TestPageShowsThreePanes opens /compare in a real browser, starts the
+// TestPageShowsFourPanes opens /compare in a real browser, starts the
 // clients with a fast clock, and waits until every pane has received ticks
-// and the server's counters for it have moved; then a message typed into
-// the send box shows in all three panes, as text.
-func TestPageShowsThreePanes(t *testing.T) {
+// and the server's counters for it have moved, and shows its overhead per
+// message; then a message typed into the send box shows in all four panes,
+// as text.
+func TestPageShowsFourPanes(t *testing.T) {
 	d, err := compare.New(compare.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -36,6 +38,13 @@ func TestPageShowsThreePanes(t *testing.T) {
 		chromedp.WaitVisible("#pane-ws"),
 	)
 	browser.WaitText(t, ctx, "#status", "press Start")
+	var defaults map[string]string
+	browser.Run(t, ctx, "read the default controls", chromedp.Evaluate(`({interval: document.querySelector("#interval").value,
+		tick: document.querySelector("#tick").value})`, &defaults))
+	// A quiet room by default: the panes differ at a glance.
+	if diff := cmp.Diff(map[string]string{"interval": "1000", "tick": "5s"}, defaults); diff != "" {
+		t.Errorf("default controls (-want +got):\n%s", diff)
+	}
 	browser.Run(t, ctx, "set the controls and start",
 		chromedp.SetValue("#interval", "250", chromedp.ByQuery),
 		chromedp.SetValue("#tick", "100ms", chromedp.ByQuery),
@@ -55,19 +64,30 @@ func TestPageShowsThreePanes(t *testing.T) {
 			const n = (k) => Number(p.querySelector('[data-k="' + k + '"]').textContent.replace(/,/g, ""));
 			const points = p.querySelector("polyline").getAttribute("points") || "";
 			return n("received") >= 10 && n("requests") >= 2 && n("up") > 0 && n("down") > 0 &&
+				n("overhead") > 0 && !isNaN(n("setup")) &&
 				p.querySelector('[data-k="median"]').textContent !== "–" &&
 				points.split(" ").length >= 5 &&
 				p.querySelector(".messages").textContent.includes("tick ");
 		})()`, name))
 	}
-	t.Logf("three panes counting after %v", time.Since(began))
-	// Short polling asks whether or not there is news; WebSocket asked once
-	// per client, for the upgrade.
-	var requests map[string]string
-	browser.Run(t, ctx, "read the request counters", chromedp.Evaluate(`Object.fromEntries(["short","long","ws"].map(
-		(n) => [n, document.querySelector("#pane-" + n + ' [data-k="requests"]').textContent]))`, &requests))
-	if requests["ws"] != "2" {
-		t.Errorf("WebSocket pane shows %s requests, want 2 (one upgrade per client); all: %v", requests["ws"], requests)
+	t.Logf("four panes counting after %v", time.Since(began))
+	// Short polling asks whether or not there is news; a stream and a
+	// WebSocket asked once per client. The two that push set up first, and
+	// then pay a few bytes a message where polling pays a whole exchange.
+	var panes map[string]struct{ Requests, Setup, Overhead float64 }
+	browser.Run(t, ctx, "read the counters", chromedp.Evaluate(`Object.fromEntries(["short","long","stream","ws"].map((n) => {
+		const v = (k) => Number(document.querySelector("#pane-" + n + ' [data-k="' + k + '"]').textContent.replace(/,/g, ""));
+		return [n, {Requests: v("requests"), Setup: v("setup"), Overhead: v("overhead")}];
+	}))`, &panes))
+	t.Logf("counters per pane: %+v", panes)
+	for _, name := range []string{"stream", "ws"} {
+		if p := panes[name]; p.Requests != 2 || p.Setup <= 0 || p.Overhead >= panes["long"].Overhead/10 {
+			t.Errorf("%s pane: %+v, want 2 requests (one per client), set-up bytes, and a tenth of long polling's overhead (%v) at most",
+				name, p, panes["long"].Overhead)
+		}
+	}
+	if panes["short"].Setup != 0 || panes["long"].Setup != 0 {
+		t.Errorf("polling panes show set-up bytes %v and %v, want 0: every poll is a whole exchange", panes["short"].Setup, panes["long"].Setup)
 	}
 
 	// What a browser's question costs, for the README: far more header
@@ -99,9 +119,9 @@ func TestPageShowsThreePanes(t *testing.T) {
 	browser.Run(t, ctx, "stop", chromedp.Click("#stop", chromedp.ByQuery))
 	browser.WaitText(t, ctx, "#status", "stopped")
 	deadline := time.Now().Add(5 * time.Second)
-	for d.Stats().WSClients != 0 {
+	for s := d.Stats(); s.WSClients != 0 || s.Streams != 0; s = d.Stats() {
 		if time.Now().After(deadline) {
-			t.Fatalf("%d WebSocket clients still connected 5 s after Stop", d.Stats().WSClients)
+			t.Fatalf("%d WebSocket clients and %d streams still connected 5 s after Stop", s.WSClients, s.Streams)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

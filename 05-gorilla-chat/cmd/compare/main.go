@@ -1,6 +1,7 @@
-// Command compare measures short polling, long polling and WebSocket on the
-// same stream of messages and prints one table: requests, bytes up and
-// down, bytes per delivered message, delivered/expected, median and p99
+// Command compare measures short polling, long polling, streaming (SSE) and
+// WebSocket on the same stream of messages and prints one table: requests,
+// bytes up and down, bytes per delivered message, what setting up cost and
+// the overhead per message beyond it, delivered/expected, median and p99
 // delay, and the server's CPU time. Flags and wiring only; the work is
 // package compare/load.
 //
@@ -56,9 +57,9 @@ func main() {
 // not measure, 2 when a message was lost. It returns rather than exits so
 // that the child server is always stopped.
 func run(cfg load.Config, asJSON bool, svg string) int {
-	// Bounded whatever happens: the warm-up, three runs of the scenario and
+	// Bounded whatever happens: the warm-up, four runs of the scenario and
 	// their tails, plus room to start and stop.
-	limit := 3*(cfg.Duration+cfg.Interval+20*time.Second) + 30*time.Second
+	limit := 4*(cfg.Duration+cfg.Interval+20*time.Second) + 30*time.Second
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)

@@ -3,26 +3,21 @@ package load
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"net/url"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"example.com/wswalk/01-polling/poll"
-	"example.com/wswalk/01-polling/wire"
 	"example.com/wswalk/05-gorilla-chat/compare"
 )
 
 // client is one simulated visitor. The polling ones are chapter 01's
 // client (poll.Client), asking with chapter 02's ?wait= for long polling;
-// the WebSocket one is below. All three report the same way: requests,
-// empty answers, bytes at their own connections, and one delay per
-// delivered message.
+// the streaming one (sse.go) and the WebSocket one (ws.go) hold one
+// connection each. All four report the same way: requests, empty answers,
+// bytes at their own connections, and one delay per delivered message;
+// and, to tell the cost of carrying a message from the message itself,
+// what setting up cost and how many bytes the messages themselves were.
 //
 // Run ends in two steps, so that the measurement never cuts a request in
 // half (which would leave bytes that one side counted and the other did
@@ -31,10 +26,65 @@ import (
 type client interface {
 	Run(ctx context.Context, stop <-chan struct{}) error
 	Report() poll.Report
+	Tally() tally
+}
+
+// tally is what a client counted besides its poll.Report.
+type tally struct {
+	// Ready is set once the client is set up: a stream or a WebSocket is
+	// open and its opening read. A poller is always ready (Run waits for
+	// its first question at the server instead: a long poll's first
+	// answer comes only with the first message).
+	Ready bool
+	// Setup is the bytes, both ways, of setting up: the WebSocket
+	// handshake; the stream's request, response head and first line.
+	// Polling has none: every question is a whole exchange.
+	Setup int64
+	// Payload is the bytes of the delivered messages' JSON objects, the
+	// same whichever way they came: the rest of the wire is overhead.
+	Payload int64
+}
+
+// payloadTally counts, for the polling clients, the JSON of each new
+// message an answer brought (each object of the answer's array is encoded
+// as json.Marshal encodes it; the brackets and commas are overhead).
+type payloadTally struct {
+	mu    sync.Mutex
+	t     tally
+	since int64
+}
+
+func (p *payloadTally) add(msgs []poll.Message, err error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err != nil {
+		return
+	}
+	for _, m := range msgs {
+		if m.ID <= p.since {
+			continue
+		}
+		p.since = m.ID
+		p.t.Payload += payloadSize(m)
+	}
+}
+
+func (p *payloadTally) Tally() tally {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.t
+}
+
+// payloadSize is the length of m's JSON object, as every technique's
+// server encodes it.
+func payloadSize(m poll.Message) int64 {
+	b, _ := json.Marshal(m) // strings, numbers and a time: cannot fail
+	return int64(len(b))
 }
 
 // shortPoller asks every interval, as chapter 01's page does.
 type shortPoller struct {
+	payloadTally
 	c        *poll.Client
 	interval time.Duration
 }
@@ -42,7 +92,9 @@ type shortPoller struct {
 func newShort(base string, interval time.Duration, after int64) client {
 	c := poll.NewClient(base, interval)
 	c.StartAfter(after)
-	return &shortPoller{c: c, interval: interval}
+	p := &shortPoller{c: c, interval: interval}
+	p.since, p.t.Ready = after, true
+	return p
 }
 
 // Run is poll.Client.Run, except that stop ends it between two requests.
@@ -56,7 +108,9 @@ func (p *shortPoller) Run(ctx context.Context, stop <-chan struct{}) error {
 			return nil
 		default:
 		}
-		if _, err := p.c.Fetch(ctx, nil); err != nil && ctx.Err() == nil {
+		msgs, err := p.c.Fetch(ctx, nil)
+		p.add(msgs, err)
+		if err != nil && ctx.Err() == nil {
 			return err
 		}
 		select {
@@ -76,6 +130,7 @@ func (p *shortPoller) Report() poll.Report { return p.c.Report() }
 // 01's client asking with ?wait=. After stop it leaves its last question
 // held (it costs nothing until news comes) and asks no more.
 type longPoller struct {
+	payloadTally
 	c     *poll.Client
 	query url.Values
 }
@@ -83,7 +138,9 @@ type longPoller struct {
 func newLong(base string, wait time.Duration, after int64) client {
 	c := poll.NewClient(base, 0)
 	c.StartAfter(after)
-	return &longPoller{c: c, query: url.Values{"wait": {wait.String()}}}
+	p := &longPoller{c: c, query: url.Values{"wait": {wait.String()}}}
+	p.since, p.t.Ready = after, true
+	return p
 }
 
 func (p *longPoller) Run(ctx context.Context, stop <-chan struct{}) error {
@@ -96,7 +153,9 @@ func (p *longPoller) Run(ctx context.Context, stop <-chan struct{}) error {
 			return nil
 		default:
 		}
-		if _, err := p.c.Fetch(ctx, p.query); err != nil {
+		msgs, err := p.c.Fetch(ctx, p.query)
+		p.add(msgs, err)
+		if err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
@@ -150,97 +209,4 @@ func startClients(ctx context.Context, stop <-chan struct{}, technique string, c
 		})
 	}
 	return g
-}
-
-// wsClient is a WebSocket visitor: it connects once to /ws?since=ID and
-// reads one JSON message per text frame until told to stop, then closes
-// with the closing handshake (RFC 6455, section 7.1.2), so both ends have
-// read every byte the other wrote.
-type wsClient struct {
-	url   string
-	meter *wire.Meter
-
-	mu    sync.Mutex
-	since int64
-	rep   poll.Report
-}
-
-func newWS(base string, after int64) *wsClient {
-	return &wsClient{
-		url:   "ws" + strings.TrimPrefix(base, "http") + "/ws?since=" + strconv.FormatInt(after, 10),
-		meter: &wire.Meter{},
-		since: after,
-	}
-}
-
-// Run connects, reads until ctx ends, and closes. An error means the
-// connection could not be made or broke before ctx ended. stop changes
-// nothing: an idle WebSocket makes no requests.
-func (c *wsClient) Run(ctx context.Context, _ <-chan struct{}) error {
-	dialer := websocket.Dialer{
-		NetDialContext:   c.meter.DialContext(nil),
-		HandshakeTimeout: 10 * time.Second,
-	}
-	c.mu.Lock()
-	c.rep.Requests++ // the upgrade request
-	c.mu.Unlock()
-	conn, resp, err := dialer.DialContext(ctx, c.url, nil)
-	if err != nil {
-		if resp != nil {
-			return fmt.Errorf("dial %s: %w (%s)", c.url, err, resp.Status)
-		}
-		return fmt.Errorf("dial %s: %w", c.url, err)
-	}
-	defer conn.Close()
-
-	// Stop: send our close frame; the server answers with its own, which
-	// ends the read loop below.
-	stopped := make(chan struct{})
-	go func() {
-		select {
-		case <-ctx.Done():
-			_ = conn.WriteControl(websocket.CloseMessage,
-				websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
-			_ = conn.SetReadDeadline(time.Now().Add(2 * time.Second))
-		case <-stopped:
-		}
-	}()
-	defer close(stopped)
-
-	for {
-		_, data, err := conn.ReadMessage()
-		arrived := time.Now()
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil // the close we asked for
-			}
-			var ce *websocket.CloseError
-			if errors.As(err, &ce) {
-				return fmt.Errorf("server closed the WebSocket: %d %s", ce.Code, ce.Text)
-			}
-			return err
-		}
-		var m poll.Message
-		if err := json.Unmarshal(data, &m); err != nil {
-			return fmt.Errorf("frame is not a message: %w", err)
-		}
-		c.mu.Lock()
-		if m.ID > c.since {
-			c.since = m.ID
-			c.rep.Messages++
-			c.rep.Delays = append(c.rep.Delays, arrived.Sub(m.Time))
-		}
-		c.mu.Unlock()
-	}
-}
-
-// Report returns what the client saw so far, with its bytes on the wire.
-func (c *wsClient) Report() poll.Report {
-	s := c.meter.Stats()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	r := c.rep
-	r.Delays = append([]time.Duration(nil), c.rep.Delays...)
-	r.BytesIn, r.BytesOut = s.BytesIn, s.BytesOut
-	return r
 }

@@ -36,7 +36,7 @@ type Config struct {
 	// Tail bounds the wait for the last message to reach every client
 	// after the last send; 0 means Interval plus five seconds.
 	Tail time.Duration
-	// Techniques to run, in order; nil means all three.
+	// Techniques to run, in order; nil means all four.
 	Techniques []string
 	// WarmUp runs every technique once on a tiny scenario before
 	// measuring, unmeasured, so the first technique measured does not pay

@@ -1,4 +1,4 @@
-// Package load measures the three techniques of the side-by-side demo on
+// Package load measures the four techniques of the side-by-side demo on
 // identical work: C clients per technique, one message stream at a fixed
 // rate, every message to every client, and the costs counted at the
 // server's connections. It is the core of the command cmd/compare.
@@ -93,6 +93,8 @@ func runOne(ctx context.Context, cfg Config, api *api, tech compare.Technique) (
 			clients[i] = newShort(base, cfg.Interval, start)
 		case compare.Long:
 			clients[i] = newLong(base, cfg.Wait, start)
+		case compare.Stream:
+			clients[i] = newSSE(base, start)
 		case compare.WebSocket:
 			clients[i] = newWS(base, start)
 		}
@@ -109,7 +111,7 @@ func runOne(ctx context.Context, cfg Config, api *api, tech compare.Technique) (
 	if err := api.waitRequests(ctx, tech.Name, before.Techniques[tech.Name].Requests+int64(cfg.Clients), cfg.Interval+10*time.Second); err != nil {
 		return abort(fmt.Errorf("clients did not start: %w", err))
 	}
-	if err := running.err(); err != nil {
+	if err := waitReady(ctx, clients, running, cfg.Interval+10*time.Second); err != nil {
 		return abort(err)
 	}
 
@@ -162,6 +164,9 @@ func runOne(ctx context.Context, cfg Config, api *api, tech compare.Technique) (
 		reports = append(reports, r)
 		res.Client = res.Client.Add(r)
 		res.Delivered += min(r.Messages, want)
+		t := c.Tally()
+		res.SetupBytes += t.Setup
+		res.PayloadBytes += t.Payload
 	}
 	res.Expected = want * int64(cfg.Clients)
 	res.Empty = res.Client.Empty
@@ -176,9 +181,7 @@ func runOne(ctx context.Context, cfg Config, api *api, tech compare.Technique) (
 	res.CPUSeconds = after.CPUSeconds - before.CPUSeconds
 	res.Requests = res.Server.Requests
 	res.BytesUp, res.BytesDown = res.Server.BytesIn, res.Server.BytesOut
-	if res.Delivered > 0 {
-		res.BytesPerMessage = float64(res.BytesUp+res.BytesDown) / float64(res.Delivered)
-	}
+	res.perDelivered()
 	res.DelayP50 = res.Client.DelayQuantile(0.50)
 	res.DelayP99 = res.Client.DelayQuantile(0.99)
 	res.DelayMax = res.Client.DelayQuantile(1)
@@ -190,6 +193,34 @@ func runOne(ctx context.Context, cfg Config, api *api, tech compare.Technique) (
 	cfg.Logf("%s: delivered %d/%d, median %v, p99 %v", tech.Label, res.Delivered, res.Expected,
 		res.DelayP50.Round(time.Microsecond), res.DelayP99.Round(time.Microsecond))
 	return res, nil
+}
+
+// waitReady waits until every client is set up (has had a first answer,
+// or has its stream or WebSocket open), so that the first message does not
+// meet a client still connecting and the set-up bytes are the set-up's
+// alone.
+func waitReady(ctx context.Context, clients []client, running *group, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		if err := running.err(); err != nil {
+			return err
+		}
+		ready := 0
+		for _, c := range clients {
+			if c.Tally().Ready {
+				ready++
+			}
+		}
+		switch {
+		case ready == len(clients):
+			return nil
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case time.Now().After(deadline):
+			return fmt.Errorf("clients did not start: %d of %d ready after %v", ready, len(clients), timeout)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 func allHave(clients []client, want int64) bool {

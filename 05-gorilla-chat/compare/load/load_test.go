@@ -34,7 +34,7 @@ func startDemo(t *testing.T) (*compare.Demo, string) {
 }
 
 // TestRunDeliversEverything runs a short scenario of the command on all
-// three techniques: every client gets every message, and what the clients
+// four techniques: every client gets every message, and what the clients
 // counted at their own connections is what the server's stats say.
 func TestRunDeliversEverything(t *testing.T) {
 	d, url := startDemo(t)
@@ -89,12 +89,29 @@ func TestRunDeliversEverything(t *testing.T) {
 	for _, r := range rep.Results {
 		byName[r.Technique] = r
 	}
-	short, long, ws := byName[compare.Short], byName[compare.Long], byName[compare.WebSocket]
-	// The lesson in three inequalities, safe on any machine: a short poller
-	// asks whether or not there is news, a long poller once per message, a
-	// WebSocket once in all.
-	if ws.Requests != int64(cfg.Clients) {
-		t.Errorf("WebSocket requests = %d, want one upgrade per client (%d)", ws.Requests, cfg.Clients)
+	short, long, sse, ws := byName[compare.Short], byName[compare.Long], byName[compare.Stream], byName[compare.WebSocket]
+	// The lesson in a few inequalities, safe on any machine: a short
+	// poller asks whether or not there is news, a long poller once per
+	// message, a stream and a WebSocket once in all.
+	if ws.Requests != int64(cfg.Clients) || sse.Requests != int64(cfg.Clients) {
+		t.Errorf("WebSocket requests = %d, stream requests = %d, want one per client (%d)", ws.Requests, sse.Requests, cfg.Clients)
+	}
+	// What the bytes were for: polling sets nothing up and pays a whole
+	// exchange per message; the two that push pay their set-up once, then
+	// a few bytes a message (an SSE event's "id:", "data:" and blank line;
+	// a WebSocket frame's 2-byte header).
+	for _, r := range rep.Results {
+		if per := float64(r.PayloadBytes) / float64(r.Delivered); per < 60 || per > 200 {
+			t.Errorf("%s: %.0f payload bytes per message, want the ~100 of one message's JSON", r.Technique, per)
+		}
+	}
+	if short.SetupBytes != 0 || long.SetupBytes != 0 || sse.SetupBytes <= 0 || ws.SetupBytes <= 0 {
+		t.Errorf("set-up bytes short %d, long %d, stream %d, ws %d: want 0, 0, >0, >0",
+			short.SetupBytes, long.SetupBytes, sse.SetupBytes, ws.SetupBytes)
+	}
+	if !(long.OverheadPerMessage > 100 && sse.OverheadPerMessage < 40 && ws.OverheadPerMessage < 10 && ws.OverheadPerMessage >= 2) {
+		t.Errorf("overhead per message long %.1f, stream %.1f, ws %.1f: want a request's head (>100), an event's lines (<40), a frame header (2 to 10)",
+			long.OverheadPerMessage, sse.OverheadPerMessage, ws.OverheadPerMessage)
 	}
 	if !(short.Empty > 0 && short.Requests > long.Requests && long.Requests > ws.Requests) {
 		t.Errorf("requests short %d (empty %d), long %d, ws %d: want short > long > ws and empty short answers",
@@ -106,8 +123,34 @@ func TestRunDeliversEverything(t *testing.T) {
 	}
 	t.Run("output", func(t *testing.T) { checkOutput(t, rep) })
 	// The demo's clock stayed off and the log holds exactly what was sent.
-	if got, want := d.Stats().LastID, int64(3*cfg.Messages()); got != want {
-		t.Errorf("demo's last ID = %d, want %d (three runs of %d)", got, want, cfg.Messages())
+	if got, want := d.Stats().LastID, int64(len(compare.Names)*cfg.Messages()); got != want {
+		t.Errorf("demo's last ID = %d, want %d (%d runs of %d)", got, want, len(compare.Names), cfg.Messages())
+	}
+}
+
+// TestPerDelivered: what a run's bytes cost per delivered message, and
+// what is left of them once the set-up and the messages themselves are
+// taken away.
+func TestPerDelivered(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		in   Result
+		want [3]float64 // bytes, overhead, requests per message
+	}{
+		// Ten short polls for two messages of 100 bytes: every byte not a
+		// message is overhead.
+		{"polling", Result{Requests: 10, BytesUp: 1100, BytesDown: 1900, PayloadBytes: 200, Delivered: 2}, [3]float64{1500, 1400, 5}},
+		// One WebSocket: a 326-byte handshake, then 2 frames of 2 + 100.
+		{"websocket", Result{Requests: 1, BytesUp: 197, BytesDown: 129 + 204, SetupBytes: 326, PayloadBytes: 200, Delivered: 2}, [3]float64{265, 2, 0.5}},
+		{"nothing delivered", Result{Requests: 3, BytesUp: 300}, [3]float64{0, 0, 0}},
+	}
+	for _, tt := range tests {
+		r := tt.in
+		r.perDelivered()
+		if diff := cmp.Diff(tt.want, [3]float64{r.BytesPerMessage, r.OverheadPerMessage, r.RequestsPerMessage}); diff != "" {
+			t.Errorf("%s: per message (-want +got):\n%s", tt.name, diff)
+		}
 	}
 }
 

@@ -104,14 +104,24 @@ func WriteJSON(w io.Writer, o Output) error {
 // technique.
 func WriteTable(w io.Writer, rep Report) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "%-13s\t", "technique")
-	fmt.Fprintln(tw, "requests\tempty\tbytes up\tbytes down\tbytes/msg\tdelivered/expected\tmedian\tp99\tserver CPU s\t")
+	fmt.Fprintf(tw, "%-15s\t", "technique")
+	fmt.Fprintln(tw, "requests\tempty\tbytes up\tbytes down\tbytes/msg\tset-up bytes\toverhead/msg\tdelivered/expected\tmedian\tp99\tserver CPU s\t")
 	for _, r := range rep.Results {
-		fmt.Fprintf(tw, "%-13s\t%d\t%d\t%d\t%d\t%.0f\t%s\t%s\t%s\t%.2f\t\n",
-			r.Label, r.Requests, r.Empty, r.BytesUp, r.BytesDown, r.BytesPerMessage,
+		fmt.Fprintf(tw, "%-15s\t%d\t%d\t%d\t%d\t%.0f\t%d\t%s\t%s\t%s\t%s\t%.2f\t\n",
+			r.Label, r.Requests, r.Empty, r.BytesUp, r.BytesDown, r.BytesPerMessage, r.SetupBytes, FormatOverhead(r.OverheadPerMessage),
 			ratio(r), FormatDelay(r.DelayP50), FormatDelay(r.DelayP99), r.CPUSeconds)
 	}
 	return tw.Flush()
+}
+
+// FormatOverhead writes bytes of overhead per message: whole bytes from
+// 10 up, one decimal below (a WebSocket frame header is 2 bytes, and its
+// pings add a fraction).
+func FormatOverhead(b float64) string {
+	if b < 10 {
+		return fmt.Sprintf("%.1f", b)
+	}
+	return fmt.Sprintf("%.0f", b)
 }
 
 // ratio writes delivered/expected as 1.000 (3000/3000).

@@ -20,6 +20,19 @@ type Result struct {
 	BytesDown int64 `json:"bytes_down"` // server to client
 	// BytesPerMessage is (BytesUp + BytesDown) / Delivered.
 	BytesPerMessage float64 `json:"bytes_per_message"`
+	// What the bytes were for. SetupBytes is what setting up cost, both
+	// ways: the WebSocket handshakes; each stream's request, response head
+	// and "retry:" line; nothing for polling, where every question is a
+	// whole exchange. PayloadBytes is the delivered messages' JSON objects,
+	// the same for every technique. The rest is the cost of carrying them:
+	// OverheadPerMessage is (BytesUp + BytesDown - SetupBytes -
+	// PayloadBytes) / Delivered, the steady state's price of a message.
+	SetupBytes         int64   `json:"setup_bytes"`
+	PayloadBytes       int64   `json:"payload_bytes"`
+	OverheadPerMessage float64 `json:"overhead_per_message"`
+	// RequestsPerMessage is Requests / Delivered: how many questions one
+	// client asked for each message it got.
+	RequestsPerMessage float64 `json:"requests_per_message"`
 	// Delivered counts (client, message) pairs received; Expected is
 	// Clients times the messages sent.
 	Delivered int64 `json:"delivered"`
@@ -54,6 +67,17 @@ type Result struct {
 	// late message for every client (the machine paused) shows here as
 	// one high value, a tail spread over clients does not.
 	PerMessageMillis []float64 `json:"per_message_p50_ms"`
+}
+
+// perDelivered divides the wire's costs by the messages delivered.
+func (r *Result) perDelivered() {
+	if r.Delivered == 0 {
+		return
+	}
+	n := float64(r.Delivered)
+	r.BytesPerMessage = float64(r.BytesUp+r.BytesDown) / n
+	r.OverheadPerMessage = float64(r.BytesUp+r.BytesDown-r.SetupBytes-r.PayloadBytes) / n
+	r.RequestsPerMessage = float64(r.Requests) / n
 }
 
 // Report is a whole run.

@@ -11,23 +11,25 @@ import (
 
 // The colours of the techniques, the same as the /compare page's.
 var colors = map[string]string{
-	"short": "#d9480f",
-	"long":  "#1971c2",
-	"ws":    "#2b8a3e",
+	"short":  "#d9480f",
+	"long":   "#1971c2",
+	"stream": "#9c36b5",
+	"ws":     "#2b8a3e",
 }
 
 // WriteSVG draws the results as three bar charts side by side (requests,
-// bytes per delivered message, delivery delay), each on a logarithmic
+// overhead per delivered message, delivery delay), each on a logarithmic
 // scale: the techniques differ by orders of magnitude, and a linear scale
 // would show WebSocket as no bar at all. title goes above.
 func WriteSVG(w io.Writer, rep Report, title string) error {
 	const (
-		width, height = 1100, 250
-		labelW        = 120 // technique names
-		panelW        = 325
-		top           = 70 // first bar
-		barH, gap     = 26, 18
+		width     = 1100
+		labelW    = 130 // technique names
+		panelW    = 320
+		top       = 70 // first bar
+		barH, gap = 26, 18
 	)
+	height := top + len(rep.Results)*(barH+gap) + 40
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="sans-serif" font-size="13">`+"\n", width, height, width, height)
 	fmt.Fprintf(&b, `<rect width="%d" height="%d" fill="#fff"/>`+"\n", width, height)
@@ -44,8 +46,8 @@ func WriteSVG(w io.Writer, rep Report, title string) error {
 	}{
 		{"HTTP requests", func(r Result) float64 { return float64(r.Requests) }, nil,
 			func(r Result) string { return fmt.Sprint(r.Requests) }},
-		{"bytes on the wire per delivered message", func(r Result) float64 { return r.BytesPerMessage }, nil,
-			func(r Result) string { return fmt.Sprintf("%.0f B", r.BytesPerMessage) }},
+		{"overhead per delivered message (set-up apart)", func(r Result) float64 { return r.OverheadPerMessage }, nil,
+			func(r Result) string { return FormatOverhead(r.OverheadPerMessage) + " B" }},
 		{"delivery delay: median (dark), p99 (light)", func(r Result) float64 { return r.P50Millis }, func(r Result) float64 { return r.P99Millis },
 			func(r Result) string { return FormatDelay(r.DelayP50) + " / " + FormatDelay(r.DelayP99) }},
 	}

@@ -1,12 +1,13 @@
-// The side-by-side page: three groups of clients, one per technique, all
-// reading the same message log, and the server's counters for each.
-// User text is written with textContent, never innerHTML.
+// The side-by-side page: four groups of clients, one per technique (their
+// code is techniques.js), all reading the same message log, and the
+// server's counters for each. User text is written with textContent, never
+// innerHTML.
 "use strict";
 
-const NAMES = ["short", "long", "ws"];
+const NAMES = ["short", "long", "stream", "ws"];
+const PUSHED = ["stream", "ws"];  // the techniques that set up a connection first
 const KEEP = 100;          // delays kept per pane: "of the last 100"
 const SHOWN = 6;           // messages listed per pane
-const LONG_WAIT = "30s";   // how long the server may hold a long poll
 const LOG_MIN = -1, LOG_MAX = 4; // chart: 0.1 ms to 10 s, log10 of ms
 
 const $ = (sel) => document.querySelector(sel);
@@ -45,7 +46,7 @@ function buildPanes() {
     el.id = "pane-" + t.name;
     el.querySelector("h2").textContent = t.label;
     $("#panes").appendChild(el);
-    panes[t.name] = { el, tech: t, received: 0, empty: 0, delays: [], dirty: false };
+    panes[t.name] = { el, tech: t, received: 0, empty: 0, payload: 0, delays: [], dirty: false };
     drawGrid(panes[t.name]);
   }
 }
@@ -53,17 +54,20 @@ function buildPanes() {
 function resetPane(p) {
   p.received = 0;
   p.empty = 0;
+  p.payload = 0;
+  p.setup = PUSHED.includes(p.tech.name) ? null : 0; // polling sets nothing up
   p.delays = [];
   p.el.querySelector(".messages").replaceChildren();
   for (const k of ["received", "requests", "empty", "up", "down"]) setK(p, k, "0");
-  for (const k of ["perMessage", "median", "worst"]) setK(p, k, "–");
+  for (const k of ["perMessage", "setup", "overhead", "median", "worst"]) setK(p, k, "–");
   p.dirty = true;
 }
 
-// One client got message m. Only the first client of a pane lists it;
-// every client counts it.
-function deliver(p, m, arrived, first) {
+// One client got message m, carried as bytes of JSON text. Only the first
+// client of a pane lists it; every client counts it.
+function deliver(p, m, arrived, first, bytes) {
   p.received++;
+  p.payload += bytes;
   p.delays.push(Math.max(0, arrived - parseTime(m.time)));
   if (p.delays.length > KEEP) p.delays.shift();
   if (first) {
@@ -77,76 +81,6 @@ function deliver(p, m, arrived, first) {
     while (list.children.length > SHOWN) list.lastChild.remove();
   }
   p.dirty = true;
-}
-
-// ---- the three kinds of client ------------------------------------------
-
-function baseURL(t, scheme) {
-  return `${scheme}://${location.hostname}:${t.port}`;
-}
-
-// Short polling: ask, wait the interval, ask again.
-async function shortClient(p, since, first, signal, interval) {
-  while (!signal.aborted) {
-    since = await ask(p, since, first, signal, "");
-    await sleep(interval, signal);
-  }
-}
-
-// Long polling: ask with ?wait=, and ask again as soon as the answer comes.
-async function longClient(p, since, first, signal) {
-  while (!signal.aborted) {
-    const before = since;
-    since = await ask(p, since, first, signal, "&wait=" + LONG_WAIT);
-    if (since === before && p.lastError) await sleep(1000, signal); // server down: do not spin
-  }
-}
-
-async function ask(p, since, first, signal, extra) {
-  try {
-    const res = await fetch(`${baseURL(p.tech, location.protocol === "https:" ? "https" : "http")}/messages?since=${since}${extra}`,
-      { cache: "no-store", signal });
-    const msgs = await res.json();
-    const arrived = now();
-    if (!res.ok) throw new Error(msgs.error || res.statusText);
-    p.lastError = null;
-    if (msgs.length === 0) p.empty++;
-    for (const m of msgs) {
-      if (m.id <= since) continue;
-      since = m.id;
-      deliver(p, m, arrived, first);
-    }
-  } catch (err) {
-    if (!signal.aborted) {
-      p.lastError = err;
-      status("error: " + p.tech.label + ": " + err.message);
-    }
-  }
-  return since;
-}
-
-// WebSocket: one connection; the server sends each message as a frame.
-function wsClient(p, since, first, signal) {
-  const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const ws = new WebSocket(`${baseURL(p.tech, scheme)}${p.tech.path}?since=${since}`);
-  ws.onmessage = (ev) => {
-    const arrived = now();
-    const m = JSON.parse(ev.data);
-    if (m.id <= since) return;
-    since = m.id;
-    deliver(p, m, arrived, first);
-  };
-  ws.onclose = (ev) => {
-    if (!signal.aborted) status(`error: WebSocket closed (${ev.code} ${ev.reason})`);
-  };
-  signal.addEventListener("abort", () => ws.close(1000, "stopped"));
-}
-
-function sleep(ms, signal) {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => { clearTimeout(t); resolve(); }, { once: true });
-  });
 }
 
 // ---- the server's side ---------------------------------------------------
@@ -172,7 +106,30 @@ async function refreshStats() {
     setK(p, "up", formatCount(up));
     setK(p, "down", formatCount(down));
     setK(p, "perMessage", p.received ? formatCount((up + down) / p.received) : "–");
+    if (p.setup !== null) setK(p, "setup", formatCount(p.setup));
+    // The steady state's price of a message: what the wire carried beyond
+    // the set-up and the messages themselves.
+    if (p.setup !== null && p.received) {
+      const over = (up + down - p.setup - p.payload) / p.received;
+      setK(p, "overhead", over < 10 ? over.toFixed(1) : formatCount(over));
+    }
   }
+}
+
+// The set-up of a pushing pane: once every one of its clients has opened
+// its connection (and before a quiet room's first message, as a rule), the
+// bytes its technique's server has counted since Start are the requests,
+// handshakes and response heads of setting up.
+function openedCounter(p, clients, baseline) {
+  let left = clients;
+  return () => {
+    if (left <= 0 || --left > 0) return; // a reconnect later is not set-up
+    api("stats").then((s) => {
+      const cur = s.techniques[p.tech.name], base = baseline.techniques[p.tech.name];
+      p.setup = cur.bytes_in - base.bytes_in + cur.bytes_out - base.bytes_out;
+      p.dirty = true;
+    }).catch((err) => status("error: " + err.message));
+  };
 }
 
 // ---- drawing ---------------------------------------------------------------
@@ -232,6 +189,7 @@ async function start() {
   for (const name of NAMES) {
     const p = panes[name];
     resetPane(p);
+    const opened = openedCounter(p, clients, run.baseline);
     for (let i = 0; i < clients; i++) {
       const first = i === 0;
       if (name === "short") {
@@ -239,8 +197,10 @@ async function start() {
         setTimeout(() => shortClient(p, config.last_id, first, ctrl.signal, interval), interval * i / clients);
       } else if (name === "long") {
         longClient(p, config.last_id, first, ctrl.signal);
+      } else if (name === "stream") {
+        streamClient(p, config.last_id, first, ctrl.signal, opened);
       } else {
-        wsClient(p, config.last_id, first, ctrl.signal);
+        wsClient(p, config.last_id, first, ctrl.signal, opened);
       }
     }
   }
