@@ -10,6 +10,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"log"
@@ -33,11 +34,18 @@ func main() {
 	warmUp := flag.Bool("warm-up", true, "run each technique briefly, unmeasured, before measuring")
 	asJSON := flag.Bool("json", false, "print JSON instead of the table")
 	svg := flag.String("svg", "", "also draw the results as an SVG chart into `file`")
+	quote := flag.String("quote", "", "measure nothing: print the Markdown tables the READMEs quote from a -json `file`")
 	child := flag.Bool("serve-child", false, "internal: serve the demo for a parent run of this command")
 	flag.Parse()
 	log.SetFlags(0)
 	log.SetPrefix("compare: ")
 
+	if *quote != "" {
+		if err := printQuotes(*quote); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 	if *child {
 		if err := load.ServeChild(os.Stdin, os.Stdout); err != nil {
 			log.Fatal(err)
@@ -123,4 +131,23 @@ func write(rep load.Report, asJSON bool, svg string) error {
 		return err
 	}
 	return f.Close()
+}
+
+// printQuotes prints a figures file's results in the two forms the texts
+// quote (the test TestQuotedFiguresAreTheFigures compares them).
+func printQuotes(file string) error {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	var o load.Output
+	if err := json.Unmarshal(b, &o); err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	fmt.Printf("measured %s by\n\t%s\n\n", o.Measured, o.Command)
+	if err := load.WriteMarkdown(os.Stdout, o.Results); err != nil {
+		return err
+	}
+	fmt.Println()
+	return load.WriteSummary(os.Stdout, o.Results)
 }
