@@ -6,7 +6,7 @@ CHAPTER  ?= 05-gorilla-chat
 BENCH    ?= .
 BENCHTIME ?= 1s
 
-.PHONY: test vet fmt-check run bench slides fuzz
+.PHONY: test vet fmt-check run bench slides fuzz figures
 
 ## test: vet, format check and every test of every chapter under the race detector
 test:
@@ -34,3 +34,7 @@ bench:
 ## slides: serve the decks of slides/ with Go's present tool on loopback and print the URL (PRESENT_ADDR to change it)
 slides:
 	@slides/serve.sh
+
+## figures: every measured figure with its day and its code's; says which are older than their code, then measures the quick ones again (FIGURES_FLAGS=-list to only list)
+figures:
+	@scripts/test-env.sh $(GO) run ./slides/cmd/figures $(FIGURES_FLAGS)

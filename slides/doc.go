@@ -14,6 +14,13 @@
 //     deck shows, and CheckSections checks that a chapter README has the
 //     course's sections in the course's order.
 //
+//   - CheckMeasured checks the measured figures a README or a deck quotes:
+//     each figure is written once, in a data file beside its chapter
+//     (measured.json, or a figures file of chapter 05's compare command), and
+//     a quote names the file and the figures, so a new measurement fails
+//     every copy that still says the old value. cmd/figures (make figures)
+//     says which figures are older than the code they describe.
+//
 // The diagrams beside the decks are SVG drawn by hand, but the bytes they
 // show are not: the tests of figures_test.go rebuild them with chapters 03
 // and 04's code (the accept key, the frames, a frame Chromium sent, captured

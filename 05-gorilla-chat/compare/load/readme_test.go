@@ -47,7 +47,7 @@ func quotingTexts(root string) ([]string, error) {
 }
 
 // figuresFiles are the files the command wrote: each must be quoted.
-var figuresFiles = []string{"05-gorilla-chat/compare/figures*.json", "02-longpolling/figures*.json"}
+var figuresFiles = []string{"05-gorilla-chat/compare/figures*.json", "02-longpolling/figures*.json", "01-polling/figures*.json"}
 
 func TestQuotedFiguresAreTheFigures(t *testing.T) {
 	root := filepath.Join("..", "..", "..")
@@ -130,6 +130,7 @@ func tableOf(file, form string) ([]string, error) {
 // lines skipped) and its rows: its lines up to the first that is not a
 // row, a deck's tab indent removed.
 func tableAfter(lines []string, i int) (start int, rows []string) {
+	mark := i
 	for i < len(lines) && strings.TrimSpace(lines[i]) == "" {
 		i++
 	}
@@ -140,6 +141,9 @@ func tableAfter(lines []string, i int) (start int, rows []string) {
 			break
 		}
 		rows = append(rows, row)
+	}
+	if len(rows) == 0 { // no table yet: -update writes it right under the mark
+		return mark, nil
 	}
 	return start, rows
 }
@@ -153,6 +157,9 @@ func replaceRows(lines []string, start, n int, rows []string, deck bool) []strin
 			r = "\t" + r
 		}
 		put = append(put, r)
+	}
+	if n == 0 && start < len(lines) && strings.TrimSpace(lines[start]) != "" {
+		put = append(put, "") // a new table: a blank line between it and what follows
 	}
 	return append(lines[:start:start], append(put, lines[start+n:]...)...)
 }
