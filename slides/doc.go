@@ -7,6 +7,7 @@
 //     (a /regexp/ or a line range) matches nothing, and every .image whose
 //     file is missing. Code on the slides is quoted from the chapters, never
 //     pasted, so a renamed function breaks a test instead of a lecture.
+//
 //   - CheckReadme reads a README and reports every command in it that would
 //     not work: a `-run TestX` naming a test that does not exist, a `make`
 //     target the Makefile does not have, a `go run` of something that is not
