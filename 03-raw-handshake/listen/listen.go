@@ -131,7 +131,10 @@ func (l *Loop) Each(f func(net.Conn)) {
 
 // Wait waits until every handler has returned. If ctx ends first, it
 // closes the connections still open, which makes their handlers' reads
-// and writes fail at once, waits for those handlers, and returns ctx.Err().
+// and writes fail at once, and returns ctx.Err() without waiting any
+// longer, as net/http's Shutdown does: a handler stuck on something other
+// than its connection (a lock, a full channel) would otherwise hold the
+// shutdown for ever, and the deadline would mean nothing.
 func (l *Loop) Wait(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() { l.wg.Wait(); close(done) }()
@@ -140,7 +143,6 @@ func (l *Loop) Wait(ctx context.Context) error {
 		return nil
 	case <-ctx.Done():
 		l.Each(func(c net.Conn) { c.Close() })
-		<-done
 		return ctx.Err()
 	}
 }
