@@ -128,7 +128,7 @@ func TestExercise6(t *testing.T) {
 func check(t *testing.T, what string, want, got []seen) {
 	t.Helper()
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("%s: the messages left in %d frame(s), want fragments of at most 16 KiB: "+
+		t.Errorf("%s: %d frame(s) on the wire; want fragments of at most 16 KiB: "+
 			"the first text or binary with FIN=0, then continuations, only the last with FIN=1 (-want +got):\n%s",
 			what, len(got), diff)
 	}
