@@ -7,11 +7,20 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// TestAcceptKey checks the worked example of RFC 6455 §1.3.
+// acceptKeyCases are keys with the Sec-WebSocket-Accept each must give,
+// worked out apart from AcceptKey (by the RFC, or by hand with openssl).
+var acceptKeyCases = []struct {
+	name, key, accept string
+}{
+	{"the worked example of RFC 6455 §1.3", "dGhlIHNhbXBsZSBub25jZQ==", "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="},
+}
+
+// TestAcceptKey checks AcceptKey against every case of acceptKeyCases.
 func TestAcceptKey(t *testing.T) {
-	got := AcceptKey("dGhlIHNhbXBsZSBub25jZQ==")
-	if diff := cmp.Diff("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", got); diff != "" {
-		t.Errorf("AcceptKey of the RFC example (-want +got):\n%s", diff)
+	for _, c := range acceptKeyCases {
+		if diff := cmp.Diff(c.accept, AcceptKey(c.key)); diff != "" {
+			t.Errorf("AcceptKey(%q), %s (-want +got):\n%s", c.key, c.name, diff)
+		}
 	}
 }
 

@@ -24,6 +24,7 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // ErrClosed is returned by Serve after Close.
@@ -131,7 +132,13 @@ func (l *Loop) Each(f func(net.Conn)) {
 
 // Wait waits until every handler has returned. If ctx ends first, it
 // closes the connections still open, which makes their handlers' reads
-// and writes fail at once, waits for those handlers, and returns ctx.Err().
+// and writes fail at once, gives those handlers up to CutGrace to return,
+// and returns ctx.Err(). The grace is not waited for in full by handlers
+// that were only waiting on their connection: they return at once. It
+// bounds the one case where closing cannot help, a handler stuck on
+// something else (a lock, a full channel), which would otherwise hold the
+// shutdown for ever and make the deadline mean nothing; such a handler
+// is left running, as net/http's Shutdown leaves its own.
 func (l *Loop) Wait(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() { l.wg.Wait(); close(done) }()
@@ -139,11 +146,20 @@ func (l *Loop) Wait(ctx context.Context) error {
 	case <-done:
 		return nil
 	case <-ctx.Done():
-		l.Each(func(c net.Conn) { c.Close() })
-		<-done
-		return ctx.Err()
 	}
+	l.Each(func(c net.Conn) { c.Close() })
+	grace := time.NewTimer(CutGrace)
+	defer grace.Stop()
+	select {
+	case <-done:
+	case <-grace.C:
+	}
+	return ctx.Err()
 }
+
+// CutGrace is how long Wait, once its context has ended and it has closed
+// the connections, waits for their handlers to return.
+const CutGrace = 2 * time.Second
 
 // closedChan returns l.closed, made on first use so that the zero Loop
 // works. l.mu must be held.

@@ -99,6 +99,35 @@ func TestWaitCutsStuckHandlers(t *testing.T) {
 	}
 }
 
+// A handler stuck on something other than its connection (here a channel
+// nobody sends on) cannot be cut by closing the connection; Wait still
+// returns when its context ends, so a shutdown's deadline holds.
+func TestWaitHonoursItsDeadline(t *testing.T) {
+	t.Parallel()
+	var l Loop
+	began, release := make(chan struct{}), make(chan struct{})
+	defer close(release) // let the handler go once the test is done
+	addr, _ := start(t, &l, func(net.Conn) {
+		close(began)
+		<-release
+	})
+	dial(t, addr, began)
+
+	l.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	waited := make(chan error, 1)
+	go func() { waited <- l.Wait(ctx) }()
+	select {
+	case err := <-waited:
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("Wait = %v, want context.DeadlineExceeded", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Wait still waits for a stuck handler long after its deadline")
+	}
+}
+
 // Serve after Close accepts nothing and closes the listener it was given.
 func TestServeAfterClose(t *testing.T) {
 	t.Parallel()

@@ -3,6 +3,8 @@ package chat
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net"
 	"strings"
 	"testing"
@@ -48,20 +50,33 @@ func join(t testing.TB, addr, name string) *websocket.Conn {
 // next reads one event, without its time, which the test cannot know.
 func next(t testing.TB, c *websocket.Conn) Event {
 	t.Helper()
-	_, data, err := c.ReadMessage()
+	ev, err := tryNext(c)
 	if err != nil {
 		t.Fatalf("read event: %v", err)
 	}
-	var ev Event
-	if err := json.Unmarshal(data, &ev); err != nil {
-		t.Fatalf("event %q: %v", data, err)
-	}
-	if _, err := time.Parse(time.RFC3339, ev.Time); err != nil {
-		t.Errorf("event time %q: %v", ev.Time, err)
-	}
-	ev.Time = ""
 	return ev
 }
+
+// tryNext is next for a caller that wants the error.
+func tryNext(c *websocket.Conn) (Event, error) {
+	_, data, err := c.ReadMessage()
+	if err != nil {
+		return Event{}, err
+	}
+	var ev Event
+	if err := json.Unmarshal(data, &ev); err != nil {
+		return Event{}, fmt.Errorf("event %q: %v", data, err)
+	}
+	if _, err := time.Parse(time.RFC3339, ev.Time); err != nil {
+		return Event{}, fmt.Errorf("event time %q: %v", ev.Time, err)
+	}
+	ev.Time = ""
+	return ev, nil
+}
+
+// echoWait bounds how long the slow-member test waits for one echo: far
+// more than a 16 KiB round trip on loopback takes, even on a busy machine.
+const echoWait = 10 * time.Second
 
 // TestRoomBroadcast: two members see each other join, both get every
 // message, and the one who stays sees the other leave.
@@ -143,7 +158,17 @@ func TestSlowMemberDropped(t *testing.T) {
 			t.Fatalf("message %d: %v", i, err)
 		}
 		for {
-			ev := next(t, fast)
+			// Each echo has its own bound: a room that waits for the slow
+			// member fails here in seconds, not at the test's deadline.
+			fast.SetReadDeadline(time.Now().Add(echoWait))
+			ev, err := tryNext(fast)
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				t.Fatalf("message %d: no echo within %v: the room is stuck, waiting for the slow member", i, echoWait)
+			}
+			if err != nil {
+				t.Fatalf("message %d: %v", i, err)
+			}
 			if ev == (Event{Type: "offline", Username: "slow", Count: 1}) {
 				dropped = true
 				continue

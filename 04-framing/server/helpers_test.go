@@ -112,6 +112,10 @@ func (c *rawConn) readAll() []got {
 		if err == io.EOF {
 			return out
 		}
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			c.t.Fatalf("the server sent %v, then neither sent more nor closed the connection (%v): it let through what it should have refused", out, err)
+		}
 		if err != nil {
 			c.t.Fatalf("reading the server's frames: %v (so far %v)", err, out)
 		}
