@@ -6,7 +6,7 @@ CHAPTER  ?= 05-gorilla-chat
 BENCH    ?= .
 BENCHTIME ?= 1s
 
-.PHONY: test vet fmt-check run bench slides fuzz figures screenshots
+.PHONY: test vet fmt-check run bench slides fuzz figures
 
 ## test: vet, format check and every test of every chapter under the race detector
 test:
@@ -38,7 +38,3 @@ slides:
 ## figures: every measured figure with its day and its code's; says which are older than their code, then measures the quick ones again (FIGURES_FLAGS=-list to only list)
 figures:
 	@scripts/test-env.sh $(GO) run ./slides/cmd/figures $(FIGURES_FLAGS)
-
-## screenshots: take again the pictures of every page that the chapter READMEs show (headless Chromium, about a minute)
-screenshots:
-	@scripts/test-env.sh $(GO) run ./testkit/cmd/screenshots
