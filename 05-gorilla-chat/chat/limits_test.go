@@ -52,6 +52,10 @@ func TestReadLimitCloses1009(t *testing.T) {
 
 // A client that stops reading is evicted when its queue fills, while the
 // others receive every message: the room never waits for its slowest.
+// publishWait bounds one Publish in the slow-client test: far more than
+// handing a message to two queues takes, even on a busy machine.
+const publishWait = 5 * time.Second
+
 func TestSlowClientIsEvicted(t *testing.T) {
 	t.Parallel()
 	r := startRoom(t, Config{SendQueue: 8, WriteWait: time.Second, MaxBody: 60000})
@@ -75,8 +79,17 @@ func TestSlowClientIsEvicted(t *testing.T) {
 	published := 0
 	for len(offline) == 0 && published < 20000 {
 		body := fmt.Sprint(published, pad)
-		if err := r.Publish(context.Background(), "load", body); err != nil {
-			t.Fatal(err)
+		// Each publish has its own bound: a room that waits for slow
+		// fails here in seconds, not at the test's deadline.
+		posted := make(chan error, 1)
+		go func() { posted <- r.Publish(context.Background(), "load", body) }()
+		select {
+		case err := <-posted:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(publishWait):
+			t.Fatalf("message %d: Publish has not returned within %v: the room is stuck, waiting for slow", published, publishWait)
 		}
 		published++
 		for {
