@@ -29,6 +29,31 @@ func TestBadInputGetsAnErrorEvent(t *testing.T) {
 	}
 	ann.say("still here")
 	diff(t, "after the errors", []said{{"ann", "still here"}}, bodies(ann.messages(1)))
+
+	// Bad input while the room is busy: bob's writer is in the middle of
+	// writing megabytes that bob has not read yet when its bad inputs
+	// come, and the error events must still wait for that one writer.
+	// (The errors are notices, so several may come as one; no message may
+	// be lost.)
+	const n = 100
+	pad := strings.Repeat("z", 50000)
+	busy := startRoom(t, Config{SendQueue: 2 * n, MaxBody: 60000})
+	bob := busy.join(t, "bob")
+	for i := range n {
+		if err := busy.Publish(context.Background(), "load", fmt.Sprint(i, pad)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range n {
+		bob.sayRaw(`not json`)
+	}
+	counts := map[string]int{}
+	for counts[TypeMessage] < n {
+		counts[bob.next().Type]++
+	}
+	if counts[TypeError] == 0 {
+		t.Errorf("a busy room: %d messages and no error event for %d bad inputs", counts[TypeMessage], n)
+	}
 }
 
 // Over the read limit the server closes with 1009 (RFC 6455 section
@@ -132,7 +157,7 @@ func TestDeadPeerDroppedByPingDeadline(t *testing.T) {
 	t.Parallel()
 	const ping, pong = 100 * time.Millisecond, 200 * time.Millisecond
 	r := startRoom(t, Config{PingPeriod: ping, PongWait: pong})
-	ann := r.join(t, "ann") // reads all the time below, so answers pings
+	ann := r.join(t, "ann")              // reads all the time below, so answers pings
 	annNext := func(want string) Event { // ann.next, saying why when ann is dropped too
 		t.Helper()
 		for {
