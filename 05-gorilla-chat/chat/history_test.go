@@ -98,32 +98,54 @@ func TestMemoryHistoryIDsGrowAcrossRestarts(t *testing.T) {
 	}
 }
 
-// racyHistory posts a message while the joiner's history is being read:
-// the message is then both queued for the joiner and in its replay.
+// racyHistory posts a message while the joiner's history is being read,
+// one just before the read and one just after it. The first is then both
+// queued for the joiner and in its replay; the second only queued, so a
+// joiner that joined after reading would never get it.
 type racyHistory struct {
 	*MemoryHistory
-	during func()
+	before, after func()
 }
 
 func (h *racyHistory) Since(ctx context.Context, c Cursor) ([]Event, error) {
-	if h.during != nil {
-		h.during()
-		h.during = nil
+	if h.before == nil {
+		return h.MemoryHistory.Since(ctx, c)
 	}
-	return h.MemoryHistory.Since(ctx, c)
+	h.before()
+	events, err := h.MemoryHistory.Since(ctx, c)
+	h.after()
+	h.before, h.after = nil, nil
+	return events, err
 }
 
 func TestMessagePostedDuringReplayArrivesOnce(t *testing.T) {
 	t.Parallel()
 	h := &racyHistory{MemoryHistory: NewMemoryHistory(0)}
 	r := startRoom(t, Config{History: h})
-	h.during = func() {
-		if err := r.Publish(context.Background(), "clock", "meanwhile"); err != nil {
-			t.Error(err)
+	post := func(body string) func() {
+		return func() {
+			if err := r.Publish(context.Background(), "clock", body); err != nil {
+				t.Error(err)
+			}
 		}
 	}
+	h.before, h.after = post("before the read"), post("after the read")
 	p := dial(t, r.wsURL("/ws?username=ann"), nil)
-	diff(t, "joiner's events", []kind{{TypeMessage, "clock", "meanwhile"}, {TypeOnline, "ann", ""}}, kinds(p.readN(2)))
+	want := []said{{"clock", "before the read"}, {"clock", "after the read"}}
+	var got []Event
+	deadline := time.Now().Add(2 * time.Second)
+	for len(got) < len(want) {
+		p.conn.SetReadDeadline(deadline)
+		var e Event
+		if err := p.conn.ReadJSON(&e); err != nil {
+			t.Fatalf("the joiner got %v of the messages posted while it joined, then nothing (%v): "+
+				"a message posted after the history was read reached neither its replay nor its queue", bodies(got), err)
+		}
+		if e.Type == TypeMessage {
+			got = append(got, e)
+		}
+	}
+	diff(t, "joiner's messages", want, bodies(got))
 	p.say("next")
-	diff(t, "then", []kind{{TypeMessage, "ann", "next"}}, kinds(p.readN(1)))
+	diff(t, "then, nothing twice", []said{{"ann", "next"}}, bodies(p.messages(1)))
 }

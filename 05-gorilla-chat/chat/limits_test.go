@@ -29,6 +29,31 @@ func TestBadInputGetsAnErrorEvent(t *testing.T) {
 	}
 	ann.say("still here")
 	diff(t, "after the errors", []said{{"ann", "still here"}}, bodies(ann.messages(1)))
+
+	// Bad input while the room is busy: bob's writer is in the middle of
+	// writing megabytes that bob has not read yet when its bad inputs
+	// come, and the error events must still wait for that one writer.
+	// (The errors are notices, so several may come as one; no message may
+	// be lost.)
+	const n = 100
+	pad := strings.Repeat("z", 50000)
+	busy := startRoom(t, Config{SendQueue: 2 * n, MaxBody: 60000})
+	bob := busy.join(t, "bob")
+	for i := range n {
+		if err := busy.Publish(context.Background(), "load", fmt.Sprint(i, pad)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range n {
+		bob.sayRaw(`not json`)
+	}
+	counts := map[string]int{}
+	for counts[TypeMessage] < n {
+		counts[bob.next().Type]++
+	}
+	if counts[TypeError] == 0 {
+		t.Errorf("a busy room: %d messages and no error event for %d bad inputs", counts[TypeMessage], n)
+	}
 }
 
 // Over the read limit the server closes with 1009 (RFC 6455 section
@@ -52,6 +77,10 @@ func TestReadLimitCloses1009(t *testing.T) {
 
 // A client that stops reading is evicted when its queue fills, while the
 // others receive every message: the room never waits for its slowest.
+// publishWait bounds one Publish in the slow-client test: far more than
+// handing a message to two queues takes, even on a busy machine.
+const publishWait = 5 * time.Second
+
 func TestSlowClientIsEvicted(t *testing.T) {
 	t.Parallel()
 	r := startRoom(t, Config{SendQueue: 8, WriteWait: time.Second, MaxBody: 60000})
@@ -75,8 +104,17 @@ func TestSlowClientIsEvicted(t *testing.T) {
 	published := 0
 	for len(offline) == 0 && published < 20000 {
 		body := fmt.Sprint(published, pad)
-		if err := r.Publish(context.Background(), "load", body); err != nil {
-			t.Fatal(err)
+		// Each publish has its own bound: a room that waits for slow
+		// fails here in seconds, not at the test's deadline.
+		posted := make(chan error, 1)
+		go func() { posted <- r.Publish(context.Background(), "load", body) }()
+		select {
+		case err := <-posted:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(publishWait):
+			t.Fatalf("message %d: Publish has not returned within %v: the room is stuck, waiting for slow", published, publishWait)
 		}
 		published++
 		for {
@@ -119,7 +157,20 @@ func TestDeadPeerDroppedByPingDeadline(t *testing.T) {
 	t.Parallel()
 	const ping, pong = 100 * time.Millisecond, 200 * time.Millisecond
 	r := startRoom(t, Config{PingPeriod: ping, PongWait: pong})
-	ann := r.join(t, "ann") // reads all the time below, so answers pings
+	ann := r.join(t, "ann")              // reads all the time below, so answers pings
+	annNext := func(want string) Event { // ann.next, saying why when ann is dropped too
+		t.Helper()
+		for {
+			var e Event
+			ann.conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+			if err := ann.conn.ReadJSON(&e); err != nil {
+				t.Fatalf("ann, quiet but answering every ping, was dropped too (%v): its pongs do not keep it in", err)
+			}
+			if e.Type == want || want == TypeOnline && e.Type == TypeOffline {
+				return e
+			}
+		}
+	}
 
 	// ghost's TCP stays open and acks, but it never reads, so never pongs.
 	ghost, _, err := websocket.DefaultDialer.Dial(r.wsURL("/ws?username=ghost"), nil)
@@ -128,8 +179,8 @@ func TestDeadPeerDroppedByPingDeadline(t *testing.T) {
 	}
 	defer ghost.Close()
 	start := time.Now()
-	diff(t, "ghost joins", kind{TypeOnline, "ghost", ""}, kinds([]Event{ann.presence()})[0])
-	e := ann.presence()
+	diff(t, "ghost joins", kind{TypeOnline, "ghost", ""}, kinds([]Event{annNext(TypeOnline)})[0])
+	e := annNext(TypeOnline) // a presence event
 	gone := time.Since(start)
 	diff(t, "ghost dropped", kind{TypeOffline, "ghost", ""}, kinds([]Event{e})[0])
 	if gone < ping+pong-50*time.Millisecond {
@@ -139,7 +190,8 @@ func TestDeadPeerDroppedByPingDeadline(t *testing.T) {
 
 	// ann, quiet for several ping periods but answering, is still in.
 	ann.say("still here")
-	diff(t, "ann stays", []said{{"ann", "still here"}}, bodies(ann.messages(1)))
+	back := annNext(TypeMessage)
+	diff(t, "ann stays", said{"ann", "still here"}, said{back.Username, back.Body})
 	diff(t, "room size", 1, r.Stats().Members)
 }
 

@@ -230,7 +230,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		close(s.quit)
 	}
 	s.mu.Unlock()
-	s.room.WakeAll() // every writer, idle ones too, sees quit
+	// Every writer, idle ones too, sees quit. In a goroutine: a room whose
+	// lock is stuck must not keep Shutdown past its deadline.
+	go s.room.WakeAll()
 	// The echo's peers get 1001 and closeGrace to answer, as the room's do.
 	echoDone := make(chan error, 1)
 	go func() {
@@ -249,8 +251,15 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	select {
 	case <-done:
 	case <-ctx.Done():
-		err = ctx.Err() // the writers give up at their close deadline
-		<-done
+		err = ctx.Err()
+		// The writers give up at their close deadline. A connection stuck
+		// past it (in a room that blocks, say) is not waited for: Shutdown
+		// returns by its deadline, and says so.
+		select {
+		case <-done:
+		case <-time.After(closeGrace):
+			err = fmt.Errorf("chat: connections still open %v past the shutdown deadline: %w", closeGrace, err)
+		}
 	}
 	s.cancel()
 	s.bg.Wait()
