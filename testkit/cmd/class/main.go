@@ -148,4 +148,3 @@ func printTable(servers []*server) {
 	_ = w.Flush()
 	fmt.Fprintf(os.Stderr, "\nclass: all six are up; open %s for the main demo; Ctrl-C stops them all\n", servers[4].URL())
 }
-
