@@ -6,7 +6,7 @@ CHAPTER  ?= 05-gorilla-chat
 BENCH    ?= .
 BENCHTIME ?= 1s
 
-.PHONY: test vet fmt-check run bench slides fuzz figures
+.PHONY: test vet fmt-check run bench fuzz figures
 
 ## test: vet, format check and every test of every chapter under the race detector
 test:
@@ -31,9 +31,17 @@ run:
 bench:
 	@scripts/test-env.sh $(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -benchtime $(BENCHTIME) work
 
-## slides: serve the decks of slides/ with Go's present tool on loopback and print the URL (PRESENT_ADDR to change it)
+# --- class and slides: the two commands a teacher runs in front of a class ---
+.PHONY: class slides
+
+## class: build the six servers into bin/, run them all on 127.0.0.1:8001..8006, print where to go; Ctrl-C stops every one
+class:
+	@$(GO) build -o bin/class ./testkit/cmd/class && exec bin/class
+
+## slides: serve the decks of slides/ with Go's present tool on loopback, offline, and print the URL (PRESENT_ADDR to change it)
 slides:
 	@slides/serve.sh
+# --- end of class and slides ---
 
 ## figures: every measured figure with its day and its code's; says which are older than their code, then measures the quick ones again (FIGURES_FLAGS=-list to only list)
 figures:

@@ -13,10 +13,16 @@ say() { printf 'test-env: %s\n' "$*" >&2; }
 
 can_apt() { command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; }
 
+# apt_install PACKAGE...: apt-get's output goes to a log file, shown only
+# when the install fails, so a first run prints one line per package set.
+apt_log=${TMPDIR:-/tmp}/wswalk-apt.log
 apt_install() {
-	say "installing $* with apt-get"
-	apt-get update -qq >/dev/null
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+	say "installing $* with apt-get (a minute or more; output in $apt_log)"
+	if ! { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y "$@"; } >"$apt_log" 2>&1; then
+		say "apt-get install $* failed:"
+		cat "$apt_log" >&2
+		exit 1
+	fi
 }
 
 # ping_redis HOST PORT: true when a Redis answers +PONG there.

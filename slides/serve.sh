@@ -25,10 +25,21 @@ if [ ! -x "$present" ]; then
 	GOWORK=off go install "golang.org/x/tools/cmd/present@$version"
 fi
 
-say "serving the decks at http://$addr/slides/ (Ctrl-C stops)"
+# present's own folder index carries the Go website's menu and footer,
+# links that are dead without a network. -base replaces present's templates
+# and static files as a whole, so the base is present's own, from the module
+# cache, with our dir.tmpl (present/templates/) over theirs.
+tools=$(go list -m -f '{{.Dir}}' golang.org/x/tools)
+base=${TMPDIR:-/tmp}/wswalk-present-base
+rm -rf "$base" && mkdir -p "$base"
+cp -r "$tools/cmd/present/static" "$tools/cmd/present/templates" "$base/"
+chmod -R u+w "$base"
+cp present/templates/dir.tmpl "$base/templates/dir.tmpl"
+
+say "serving the decks at http://$addr/slides/ (Ctrl-C stops); no page links off this machine, so it works offline"
 # The content root is the repository, not slides/: the decks show figures
 # the chapters produce (../05-gorilla-chat/compare/compare.svg), and the
 # browser can only fetch what lies under the root.
 # -play=false: nothing on the slides runs code; -notes=false: no presenter
 # notes window; loopback only, and the origin the browser will use.
-exec "$present" -http "$addr" -orighost "$host" -content .. -notes=false -play=false
+exec "$present" -http "$addr" -orighost "$host" -content .. -base "$base" -notes=false -play=false

@@ -28,22 +28,42 @@ const DefaultURL = "redis://127.0.0.1:6379/0"
 // InstallHint is the one command that makes redis-server available.
 const InstallHint = "apt-get update && apt-get install -y redis-server"
 
-// URL returns the shared Redis for tests: $REDIS_URL, else DefaultURL. It
-// fails the test, with how to fix it, when nothing answers PING there.
+// URL returns the shared Redis for tests: $REDIS_URL when it is set, else
+// the one at DefaultURL when it answers, else a private redis-server this
+// test binary starts once on a free port (see shared.go). So
+// `go test ./06-redis-history/...` needs no Redis started by hand, only the
+// redis-server binary; the test fails with one line saying what to install
+// or start when there is neither.
 func URL(t testing.TB) string {
 	t.Helper()
-	u := os.Getenv("REDIS_URL")
-	if u == "" {
-		u = DefaultURL
-	}
-	addr, err := Addr(u)
+	u, err := find(os.Getenv("REDIS_URL"), DefaultURL)
 	if err != nil {
-		t.Fatalf("REDIS_URL %q: %v", u, err)
-	}
-	if err := Ping(addr); err != nil {
-		t.Fatalf("no Redis answers at %s (%v): run the tests with `make test`, which starts one, or set REDIS_URL", u, err)
+		t.Fatal(err)
 	}
 	return u
+}
+
+// find decides which Redis the tests use, as URL says: env is $REDIS_URL,
+// fallback the URL tried when it is empty.
+func find(env, fallback string) (string, error) {
+	if env != "" {
+		addr, err := Addr(env)
+		if err != nil {
+			return "", fmt.Errorf("REDIS_URL %q: %v", env, err)
+		}
+		if err := Ping(addr); err != nil {
+			return "", fmt.Errorf("no Redis answers at REDIS_URL=%s (%v): start it there, or unset REDIS_URL and the tests start their own redis-server", env, err)
+		}
+		return env, nil
+	}
+	addr, err := Addr(fallback)
+	if err != nil {
+		return "", err
+	}
+	if Ping(addr) == nil {
+		return fallback, nil
+	}
+	return startShared(fallback)
 }
 
 // Addr returns host:port of a redis:// URL.
@@ -201,3 +221,7 @@ func freePort(t testing.TB) int {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
 }
+
+func netListen() (net.Listener, error) { return net.Listen("tcp", "127.0.0.1:0") }
+
+func portOf(l net.Listener) int { return l.Addr().(*net.TCPAddr).Port }

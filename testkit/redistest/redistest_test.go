@@ -1,7 +1,10 @@
 package redistest
 
 import (
+	"strconv"
+
 	"bufio"
+	"github.com/google/go-cmp/cmp"
 	"net"
 	"strings"
 	"testing"
@@ -84,4 +87,52 @@ func command(t *testing.T, addr, cmd string) string {
 	c.Write([]byte(cmd))
 	line, _ := bufio.NewReader(c).ReadString('\n')
 	return strings.TrimSpace(line)
+}
+
+// TestFindSaysWhyWhenREDIS_URLIsClosed: a REDIS_URL nothing answers at is
+// the user's choice, so no private server is started in its place; the one
+// line says what to do.
+func TestFindSaysWhyWhenREDIS_URLIsClosed(t *testing.T) {
+	closed := "redis://127.0.0.1:" + strconv.Itoa(closedPort(t)) + "/0"
+	_, err := find(closed, DefaultURL)
+	if err == nil {
+		t.Fatal("find accepted a REDIS_URL where nothing answers")
+	}
+	want := "no Redis answers at REDIS_URL=" + closed
+	if msg := err.Error(); !strings.HasPrefix(msg, want) || strings.Contains(msg, "\n") || !strings.Contains(msg, "unset REDIS_URL") {
+		t.Errorf("error %q: want one line starting %q and saying to unset REDIS_URL", msg, want)
+	}
+}
+
+// TestFindStartsAPrivateServer: REDIS_URL unset and nothing at the default
+// address: find starts one private redis-server for the binary, and gives
+// the same one to every later caller.
+func TestFindStartsAPrivateServer(t *testing.T) {
+	fallback := "redis://127.0.0.1:" + strconv.Itoa(closedPort(t)) + "/0"
+	first, err := find("", fallback)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr, err := Addr(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Ping(addr); err != nil {
+		t.Fatalf("the private server at %s: %v", first, err)
+	}
+	again, err := find("", fallback)
+	if diff := cmp.Diff(first, again); err != nil || diff != "" {
+		t.Errorf("second call (err %v), -first +second:\n%s", err, diff)
+	}
+}
+
+// closedPort is a loopback port nothing listens on.
+func closedPort(t *testing.T) int {
+	t.Helper()
+	l, err := netListen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return portOf(l)
 }
