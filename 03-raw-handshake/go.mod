@@ -11,3 +11,7 @@ require (
 require example.com/wswalk/testkit v0.0.0
 
 replace example.com/wswalk/testkit => ../testkit
+
+require example.com/wswalk/01-polling v0.0.0
+
+replace example.com/wswalk/01-polling => ../01-polling

@@ -161,17 +161,17 @@ func TestBrowserAcrossTwoServers(t *testing.T) {
 	browser.Run(t, annTab, "type on a",
 		chromedp.SendKeys("#body", "hello from server a"),
 		chromedp.Click("#send button"))
-	browser.WaitText(t, bobTab, "#messages", "ann")
-	browser.WaitText(t, bobTab, "#messages", "hello from server a")
+	browser.WaitText(t, bobTab, "#log", "ann")
+	browser.WaitText(t, bobTab, "#log", "hello from server a")
 	browser.Run(t, bobTab, "answer on b",
 		chromedp.SendKeys("#body", "b hears you"),
 		chromedp.Click("#send button"))
-	browser.WaitText(t, annTab, "#messages", "b hears you")
+	browser.WaitText(t, annTab, "#log", "b hears you")
 
 	// Both servers replay the same history to a page opened later.
 	late := browser.NewTab(t, annTab)
 	browser.Run(t, late, "open b's page again", chromedp.Navigate(b+"/?username=carol"))
-	got := browser.WaitText(t, late, "#messages", "b hears you")
+	got := browser.WaitText(t, late, "#log", "b hears you")
 	if !strings.Contains(got, "hello from server a") {
 		t.Errorf("history on b lacks a's message: %q", got)
 	}
@@ -195,7 +195,7 @@ func TestBrowserShowsDegraded(t *testing.T) {
 	browser.Run(t, tab, "type while Redis is down",
 		chromedp.SendKeys("#body", "said in the dark"),
 		chromedp.Click("#send button"))
-	browser.WaitText(t, tab, "#messages", "not sent")
+	browser.WaitText(t, tab, "#log", "not sent")
 	var box string
 	for deadline := time.Now().Add(10 * time.Second); box != "said in the dark"; {
 		browser.Run(t, tab, "read the send box", chromedp.Value("#body", &box))
@@ -208,7 +208,7 @@ func TestBrowserShowsDegraded(t *testing.T) {
 	srv.Restart()
 	browser.WaitText(t, tab, "#status", "history on Redis")
 	browser.Run(t, tab, "send it again", chromedp.Click("#send button"))
-	browser.WaitText(t, tab, "#messages", "#1annsaid in the dark") // stored: it has an id
+	browser.WaitText(t, tab, "#log", "#1annsaid in the dark") // stored: it has an id
 	opt, _ := redis.ParseURL(srv.URL())
 	rdb := redis.NewClient(opt)
 	defer rdb.Close()

@@ -1,21 +1,12 @@
-// What the short-polling page (chapter 01) and the long-polling page
-// (chapter 02) share: the message list, the send form, and the counters.
-// Only the loop that asks for messages differs; it lives in each app.js.
-//
-// User text goes into the page with textContent, never innerHTML: a
-// message "<img src=x onerror=...>" must show as those characters, not run.
+// What the short-polling page (chapter 01) and the long-polling pages
+// (chapter 02) share: what a polling page counts, and the send form. Only
+// the loop that asks for messages differs; it lives in each app.js. The
+// badge, the counters and the list are drawn by ui.js, as on every page of
+// the course, with textContent only.
 
-const MAX_SHOWN = 200; // older list items are removed, so -tick never bloats the page
+import { $, serverTime, setState, setCount, showMessage } from "./ui.js";
 
-// serverTime turns a message's RFC 3339 time, which Go writes with up to
-// nine fractional digits, into milliseconds since the epoch. Date.parse
-// is only required to understand three, so the rest are cut off.
-export function serverTime(s) {
-  const m = /^(.*T\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d)$/.exec(s);
-  if (!m) return NaN;
-  const frac = m[2] ? m[2].slice(0, 4).padEnd(4, "0") : "";
-  return Date.parse(m[1] + frac + m[3]);
-}
+export { serverTime };
 
 // parseDuration reads "5s", "500ms", "1m" or a bare number of seconds
 // ("2") into milliseconds; anything else, or less than min, gives fallback.
@@ -37,8 +28,6 @@ export function formatMs(ms) {
 export function formatBytes(n) {
   return `${Number(n).toLocaleString("en-US")} B`;
 }
-
-const $ = (id) => document.getElementById(id);
 
 // Page keeps what a polling page knows: the last ID it has seen (so it
 // asks only for what is new), its counters, and the list on the screen.
@@ -74,7 +63,7 @@ export class Page {
       this.received++;
       const stored = serverTime(m.time);
       if (stored >= this.openedAt) this.delays.push(arrived - stored);
-      show(m);
+      showMessage($("messages"), m);
     }
     this.state("up to date", "ok");
     this.render();
@@ -87,43 +76,18 @@ export class Page {
   }
 
   state(text, kind) {
-    const el = $("state");
-    el.textContent = text;
-    el.className = `state state-${kind}`;
+    setState($("state"), text, kind);
   }
 
   render() {
-    $("requests").textContent = this.requests;
-    $("empty").textContent = this.empty;
-    $("errors").textContent = this.errors;
-    $("received").textContent = this.received;
+    setCount("requests", this.requests);
+    setCount("empty", this.empty);
+    setCount("errors", this.errors);
+    setCount("received", this.received);
     const d = [...this.delays].sort((a, b) => a - b);
-    $("delay-median").textContent = d.length ? formatMs(d[Math.floor((d.length - 1) / 2)]) : "–";
-    $("delay-worst").textContent = d.length ? formatMs(d[d.length - 1]) : "–";
+    setCount("delay-median", d.length ? formatMs(d[Math.floor((d.length - 1) / 2)]) : "–");
+    setCount("delay-worst", d.length ? formatMs(d[d.length - 1]) : "–");
   }
-}
-
-// show appends one message to the list, as text.
-function show(m) {
-  const list = $("messages");
-  const li = document.createElement("li");
-  li.className = "message";
-  li.dataset.id = m.id;
-  const time = document.createElement("time");
-  time.className = "time";
-  time.dateTime = m.time;
-  time.textContent = new Date(serverTime(m.time)).toLocaleTimeString();
-  const user = document.createElement("span");
-  user.className = "user";
-  user.textContent = m.username;
-  const body = document.createElement("span");
-  body.className = "body";
-  body.textContent = m.body;
-  li.append(time, user, body);
-  const atBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - 4;
-  list.append(li);
-  while (list.children.length > MAX_SHOWN) list.firstElementChild.remove();
-  if (atBottom) list.scrollTop = list.scrollHeight;
 }
 
 // getMessages makes one GET and returns the parsed array, or throws with
@@ -172,10 +136,10 @@ export async function watchStats(ms) {
     try {
       const resp = await fetch("/stats", { cache: "no-store" });
       const s = await resp.json();
-      $("srv-requests").textContent = s.requests;
-      $("srv-connections").textContent = s.connections;
-      $("srv-in").textContent = formatBytes(s.bytes_in);
-      $("srv-out").textContent = formatBytes(s.bytes_out);
+      setCount("srv-requests", s.requests);
+      setCount("srv-connections", s.connections);
+      setCount("srv-in", formatBytes(s.bytes_in));
+      setCount("srv-out", formatBytes(s.bytes_out));
     } catch {
       // The server is away; the message loop reports it. Try again later.
     }

@@ -211,7 +211,10 @@ func TestServesPage(t *testing.T) {
 		{"/", "new WebSocket", page{"HTTP/1.1 200 OK", "Content-Type: text/html; charset=utf-8", true}},
 		{"/index.html", "<title>", page{"HTTP/1.1 200 OK", "Content-Type: text/html; charset=utf-8", true}},
 		{"/app.js", "new WebSocket(", page{"HTTP/1.1 200 OK", "Content-Type: text/javascript; charset=utf-8", true}},
-		{"/style.css", ".byte", page{"HTTP/1.1 200 OK", "Content-Type: text/css; charset=utf-8", true}},
+		{"/handshake.css", ".byte", page{"HTTP/1.1 200 OK", "Content-Type: text/css; charset=utf-8", true}},
+		// The course's look and state badge, served from chapter 01.
+		{"/style.css", ".state-ok", page{"HTTP/1.1 200 OK", "Content-Type: text/css; charset=utf-8", true}},
+		{"/ui.js", "export function setState", page{"HTTP/1.1 200 OK", "Content-Type: text/javascript; charset=utf-8", true}},
 		{"/../../etc/passwd", "root:", page{"HTTP/1.1 404 Not Found", "Content-Type: text/plain; charset=utf-8", false}},
 	}
 	for _, tt := range tests {

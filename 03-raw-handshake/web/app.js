@@ -1,6 +1,9 @@
 // Chapter 03's page: open one WebSocket and show each event as it happens.
-// All text from the network is rendered with textContent, never innerHTML.
-"use strict";
+// The state badge is the course's (chapter 01's ui.js); the event log and
+// the frame drawn byte by byte are this chapter's. All text from the
+// network is rendered with textContent, never innerHTML.
+
+import { setState as badge } from "./ui.js";
 
 const logList = document.getElementById("log");
 const stateEl = document.getElementById("state");
@@ -32,9 +35,11 @@ function log(kind, text) {
   logList.append(li);
 }
 
+// The badge's colours are the course's: blue while connecting, green
+// while open, grey once closed.
+const kinds = { connecting: "wait", open: "ok", closed: "idle" };
 function setState(name, text) {
-  stateEl.className = "state state-" + name;
-  stateEl.textContent = text;
+  badge(stateEl, text, kinds[name]);
 }
 
 // showFrame draws the bytes the server sent for a short, unmasked text frame.

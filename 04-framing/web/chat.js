@@ -2,28 +2,20 @@
 // the frames panel. Events arrive as JSON text frames
 // ({"type":"message","username":"ann","body":"hi","time":"..."}); what a
 // person wrote is shown with textContent only, never as HTML.
-"use strict";
+import { $, showMessage, showNotice } from "./ui.js";
+import { openTraced, setState } from "./panel.js";
 
-const log = document.getElementById("log");
-const form = document.getElementById("form");
-const input = document.getElementById("text");
+const log = $("log");
+const form = $("form");
+const input = $("text");
 
 function add(ev) {
-  const li = document.createElement("li");
-  const meta = document.createElement("span");
-  meta.className = "meta";
-  meta.textContent = `${new Date(ev.time).toLocaleTimeString()} ${ev.username}`;
-  const body = document.createElement("span");
   if (ev.type === "message") {
-    body.className = "body";
-    body.textContent = ev.body;
+    showMessage(log, ev);
   } else {
-    body.className = "system";
-    body.textContent = ev.type === "online" ? `joined (${ev.count} here)` : `left (${ev.count} here)`;
+    const how = ev.type === "online" ? "joined" : "left";
+    showNotice(log, "presence", `${ev.username} ${how} (${ev.count} here)`, ev.time);
   }
-  li.append(meta, body);
-  log.append(li);
-  log.scrollTop = log.scrollHeight;
 }
 
 const name = new URLSearchParams(location.search).get("username") || "";

@@ -2,24 +2,16 @@
 // shown again when the server's frame comes back, oldest first. Text is only
 // ever put in the page with textContent, so nothing typed can become markup.
 // The socket is opened by panel.js, traced in the frames panel.
-"use strict";
 
-const log = document.getElementById("log");
-const form = document.getElementById("form");
-const input = document.getElementById("text");
+import { $, showMessage } from "./ui.js";
+import { openTraced, setState } from "./panel.js";
 
-function show(kind, text) {
-  const li = document.createElement("li");
-  const meta = document.createElement("span");
-  meta.className = "meta";
-  meta.textContent = kind;
-  const body = document.createElement("span");
-  body.className = "body";
-  body.textContent = text;
-  li.append(meta, body);
-  log.append(li);
-  log.scrollTop = log.scrollHeight;
-}
+const log = $("log");
+const form = $("form");
+const input = $("text");
+
+// show lists one message: what was sent, or its echo.
+const show = (kind, text) => showMessage(log, { username: kind, body: text });
 
 openTraced("/echo", "", (ws) => {
   ws.onopen = () => setState("open", "connected");

@@ -7,12 +7,13 @@
 // once that stream is open opens its WebSocket with ?trace=ID. The buttons
 // are POST requests on the side, since a browser cannot send a ping or a
 // fragment itself. Everything from the network is shown with textContent.
-"use strict";
+
+import { $, setState as badge } from "./ui.js";
 
 // openTraced opens the WebSocket at path (with query, "" or "a=b") once the
 // trace stream is ready, and hands it to onSocket. wss: when the page is
 // https:, so the socket is as secure as the page.
-function openTraced(path, query, onSocket) {
+export function openTraced(path, query, onSocket) {
   const frames = document.getElementById("frames");
   const note = document.getElementById("panel-note");
   const id = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
@@ -93,9 +94,8 @@ function openTraced(path, query, onSocket) {
   }
 }
 
-// setState shows the connection's state in the card's pill.
-function setState(name, text) {
-  const el = document.getElementById("status");
-  el.className = `state state-${name}`;
-  el.textContent = text;
+// setState shows the connection's state in the card's badge, in the
+// course's colours: green while open, grey once closed.
+export function setState(name, text) {
+  badge($("status"), text, name === "open" ? "ok" : "idle");
 }

@@ -122,7 +122,7 @@ func TestPageTwoTabsExchangeMessages(t *testing.T) {
 		chromedp.SendKeys("#body", "bob", chromedp.ByID),
 		chromedp.KeyEvent("\r"))
 	waitTexts(t, two, "#log li.message .body", []string{"hello\nbob"})
-	waitTexts(t, two, "#log li.message .who", []string{"ann"})
+	waitTexts(t, two, "#log li.message .user", []string{"ann"})
 	waitTexts(t, one, "#log li.message .body", []string{"hello\nbob"})
 	if v := texts(t, one, "#body"); v[0] != "" {
 		t.Errorf("send box after sending: %q, want empty", v[0])
@@ -191,7 +191,7 @@ func TestPageReconnectsAfterRestart(t *testing.T) {
 	waitTexts(t, tab, "#log li.message .body", []string{"before", "while you were away", "after"})
 
 	var url string
-	browser.Run(t, tab, "the socket's URL", chromedp.Evaluate(`socket.url`, &url))
+	browser.Run(t, tab, "the socket's URL", chromedp.Evaluate(`document.getElementById("state").title`, &url))
 	if !strings.Contains(url, "?since=") {
 		t.Errorf("reconnected to %s, want ?since=", url)
 	}

@@ -9,6 +9,8 @@ import (
 	"net/http"
 
 	"example.com/wswalk/01-polling/poll"
+	"example.com/wswalk/01-polling/site"
+	pollweb "example.com/wswalk/01-polling/web"
 	"example.com/wswalk/01-polling/wire"
 )
 
@@ -50,7 +52,8 @@ type Stats struct {
 // for both "/compare" and "/compare/":
 //
 //	GET  /compare                the page
-//	GET  /compare/compare.js     its scripts (techniques.js too) and style (compare.css)
+//	GET  /compare/compare.js     its scripts (techniques.js too) and style (compare.css;
+//	                             style.css and ui.js are the course's, from chapter 01)
 //	GET  /compare/api/config     Config
 //	GET  /compare/api/stats      Stats
 //	POST /compare/api/send       {"username":"ann","body":"hi"} -> 201 the message, in all four panes
@@ -59,10 +62,12 @@ type Stats struct {
 // These run on the main server's port, not the techniques' ports, so the
 // page's own traffic is never counted as any technique's.
 func (d *Demo) Handler() http.Handler {
-	static, err := fs.Sub(webFiles, "web")
+	own, err := fs.Sub(webFiles, "web")
 	if err != nil {
 		panic(err) // the embedded tree is fixed at build time
 	}
+	static := site.Layers(own, pollweb.FS) // the course's style.css and ui.js
+
 	files := http.StripPrefix("/compare/", http.FileServerFS(static))
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /compare", func(w http.ResponseWriter, r *http.Request) {
@@ -71,7 +76,7 @@ func (d *Demo) Handler() http.Handler {
 	})
 	mux.HandleFunc("GET /compare/{file}", func(w http.ResponseWriter, r *http.Request) {
 		switch r.PathValue("file") {
-		case "compare.js", "techniques.js", "compare.css":
+		case "compare.js", "techniques.js", "compare.css", "style.css", "ui.js":
 			files.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)

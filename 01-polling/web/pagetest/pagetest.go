@@ -199,3 +199,21 @@ func waitTrue(t *testing.T, ctx context.Context, what, js string) {
 		}
 	}
 }
+
+// LastLine is the last message of Conversation.
+const LastLine = "see you at the long-polling page"
+
+// Conversation posts a few messages, so a screenshot of a page shows a
+// room in use rather than an empty list.
+func Conversation(t *testing.T, base string) {
+	t.Helper()
+	for _, m := range [][2]string{
+		{"ann", "hello, is anyone polling?"},
+		{"bob", "every second, like a clock"},
+		{"ann", "most of my answers are empty"},
+		{"carol", "<b>markup</b> stays text"},
+		{"bob", LastLine},
+	} {
+		Post(t, base, m[0], m[1])
+	}
+}

@@ -1,8 +1,10 @@
 // The side-by-side page: four groups of clients, one per technique (their
 // code is techniques.js), all reading the same message log, and the
 // server's counters for each. User text is written with textContent, never
-// innerHTML.
-"use strict";
+// innerHTML. The state badge is the course's (chapter 01's ui.js).
+
+import { setState } from "./ui.js";
+import { shortClient, longClient, streamClient, wsClient } from "./techniques.js";
 
 const NAMES = ["short", "long", "stream", "ws"];
 const PUSHED = ["stream", "ws"];  // the techniques that set up a connection first
@@ -25,7 +27,7 @@ function parseTime(s) {
 }
 
 // Now in milliseconds with a fraction, on the same clock as Date.
-const now = () => performance.timeOrigin + performance.now();
+export const now = () => performance.timeOrigin + performance.now();
 
 function formatDelay(ms) {
   if (!isFinite(ms)) return "–";
@@ -65,7 +67,7 @@ function resetPane(p) {
 
 // One client got message m, carried as bytes of JSON text. Only the first
 // client of a pane lists it; every client counts it.
-function deliver(p, m, arrived, first, bytes) {
+export function deliver(p, m, arrived, first, bytes) {
   p.received++;
   p.payload += bytes;
   p.delays.push(Math.max(0, arrived - parseTime(m.time)));
@@ -175,7 +177,12 @@ function draw() {
 
 // ---- controls --------------------------------------------------------------
 
-function status(text) { $("#status").textContent = text; }
+// status shows what the demo is doing in the badge: green while running,
+// red on an error, grey when stopped.
+export function status(text) {
+  const kind = text.startsWith("running") ? "ok" : text.startsWith("error") ? "bad" : "idle";
+  setState($("#status"), text, kind);
+}
 
 async function start() {
   stop();

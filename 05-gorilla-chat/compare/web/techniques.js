@@ -2,7 +2,8 @@
 // Every client calls deliver(p, m, arrived, first, bytes) for each new
 // message, where bytes is the length of the JSON text that carried it: what
 // the message itself weighs, so the page can tell it from the overhead.
-"use strict";
+
+import { deliver, now, status } from "./compare.js";
 
 const LONG_WAIT = "30s";   // how long the server may hold a long poll
 const utf8 = new TextEncoder();
@@ -14,7 +15,7 @@ function baseURL(t, scheme) {
 const httpScheme = () => (location.protocol === "https:" ? "https" : "http");
 
 // Short polling (chapter 01): ask, wait the interval, ask again.
-async function shortClient(p, since, first, signal, interval) {
+export async function shortClient(p, since, first, signal, interval) {
   while (!signal.aborted) {
     since = await ask(p, since, first, signal, "");
     await sleep(interval, signal);
@@ -23,7 +24,7 @@ async function shortClient(p, since, first, signal, interval) {
 
 // Long polling (chapter 02): ask with ?wait=, and ask again as soon as the
 // answer comes.
-async function longClient(p, since, first, signal) {
+export async function longClient(p, since, first, signal) {
   while (!signal.aborted) {
     const before = since;
     since = await ask(p, since, first, signal, "&wait=" + LONG_WAIT);
@@ -59,7 +60,7 @@ async function ask(p, since, first, signal, extra) {
 // Streaming (chapter 02): one EventSource; the server writes an event per
 // message into a response that never ends. On a broken connection the
 // browser reconnects by itself, sending Last-Event-ID, so nothing is lost.
-function streamClient(p, since, first, signal, opened) {
+export function streamClient(p, since, first, signal, opened) {
   const es = new EventSource(`${baseURL(p.tech, httpScheme())}${p.tech.path}?since=${since}`);
   es.onopen = opened;
   es.onmessage = (ev) => {
@@ -77,7 +78,7 @@ function streamClient(p, since, first, signal, opened) {
 
 // WebSocket (this chapter): one connection; the server sends each message
 // as a frame.
-function wsClient(p, since, first, signal, opened) {
+export function wsClient(p, since, first, signal, opened) {
   const scheme = location.protocol === "https:" ? "wss" : "ws";
   const ws = new WebSocket(`${baseURL(p.tech, scheme)}${p.tech.path}?since=${since}`);
   ws.onopen = opened;
