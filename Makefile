@@ -6,7 +6,7 @@ CHAPTER  ?= 05-gorilla-chat
 BENCH    ?= .
 BENCHTIME ?= 1s
 
-.PHONY: test vet fmt-check run bench slides fuzz
+.PHONY: test vet fmt-check run bench slides fuzz exercise exercises check-exercises
 
 ## test: vet, format check and every test of every chapter under the race detector
 test:
@@ -34,3 +34,15 @@ bench:
 ## slides: serve the decks of slides/ with Go's present tool on loopback and print the URL (PRESENT_ADDR to change it)
 slides:
 	@slides/serve.sh
+
+## exercise: check one exercise and print a short verdict, e.g. make exercise EX=02.1 (WATCH=1 to check again on each change)
+exercise:
+	@$(GO) run ./testkit/cmd/exercise $(if $(WATCH),-watch) $(EX)
+
+## exercises: the progress table of every chapter's exercises
+exercises:
+	@$(GO) run ./testkit/cmd/exercise -list
+
+## check-exercises: prove every exercise (a checker fails untouched and passes with the solution; a break fails as described)
+check-exercises:
+	@scripts/test-env.sh $(GO) run ./testkit/cmd/exercise -prove
