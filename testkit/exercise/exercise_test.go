@@ -116,11 +116,11 @@ func TestReadManifest(t *testing.T) {
 	for bad, want := range map[string]string{
 		`{"chapter": "02-y", "exercises": []}`: `want "01-x"`,
 		`{"chapter": "01-x", "exercises": [{"n": 1, "kind": "build", "title": "T", "pkg": "./01-x", "test": "TestExercise2", "patch": "01.solution.patch", "missing": "m"}]}`: `want "TestExercise1"`,
-		`{"chapter": "01-x", "exercises": [{"n": 1, "kind": "break", "title": "T", "pkg": "./01-x", "test": "TestA", "patch": "01.break.patch"}]}`: `needs "fails_with"`,
-		`{"chapter": "01-x", "exercises": [{"n": 1, "kind": "break", "title": "T", "pkg": "./01-x", "test": "TestA", "patch": "01.break.patch", "fails_whith": "x"}]}`: `unknown field`,
-		`{"chapter": "01-x", "exercises": [{"n": 2, "kind": "measure", "title": "A"}, {"n": 2, "kind": "measure", "title": "B"}]}`: `numbers must increase`,
-		`{"chapter": "01-x", "exercises": [{"n": 1, "kind": "try", "title": "A"}]}`: `none of build`,
-		`{"chapter": "01-x", "exercises": [{"n": 1, "kind": "measure", "title": "A."}]}`: `final period`,
+		`{"chapter": "01-x", "exercises": [{"n": 1, "kind": "break", "title": "T", "pkg": "./01-x", "test": "TestA", "patch": "01.break.patch"}]}`:                            `needs "fails_with"`,
+		`{"chapter": "01-x", "exercises": [{"n": 1, "kind": "break", "title": "T", "pkg": "./01-x", "test": "TestA", "patch": "01.break.patch", "fails_whith": "x"}]}`:        `unknown field`,
+		`{"chapter": "01-x", "exercises": [{"n": 2, "kind": "measure", "title": "A"}, {"n": 2, "kind": "measure", "title": "B"}]}`:                                            `numbers must increase`,
+		`{"chapter": "01-x", "exercises": [{"n": 1, "kind": "try", "title": "A"}]}`:                                                                                           `none of build`,
+		`{"chapter": "01-x", "exercises": [{"n": 1, "kind": "measure", "title": "A."}]}`:                                                                                      `final period`,
 	} {
 		write(t, root, map[string]string{"01-x/exercises/exercises.json": bad})
 		if _, err := Load(root); err == nil || !strings.Contains(err.Error(), want) {
