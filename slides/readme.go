@@ -629,3 +629,58 @@ func CheckSections(root, path string) ([]Problem, error) {
 	}
 	return problems, nil
 }
+
+// An item of a README's exercise list, and its kind label after the title.
+var (
+	exerciseItem  = regexp.MustCompile(`^(\d+)\. \*\*[^*]+\*\*`)
+	exerciseLabel = regexp.MustCompile(`^\d+\. \*\*[^*]+\*\* \*\((build|break|measure)\)\*`)
+)
+
+// CheckExerciseLabels reports every exercise of the "## Exercises" section
+// that lacks its kind label, *(build)*, *(break)* or *(measure)*, right
+// after its bold title.
+func CheckExerciseLabels(root, path string) ([]Problem, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	name, _ := filepath.Rel(root, path)
+	var problems []Problem
+	in := false
+	for i, l := range strings.Split(string(b), "\n") {
+		if title, ok := strings.CutPrefix(l, "## "); ok {
+			in = strings.TrimSpace(title) == "Exercises"
+			continue
+		}
+		if in && exerciseItem.MatchString(l) && !exerciseLabel.MatchString(l) {
+			problems = append(problems, Problem{File: filepath.ToSlash(name), Line: i + 1, Ref: exerciseItem.FindString(l),
+				Msg: "no kind label after the title: *(build)*, *(break)* or *(measure)*"})
+		}
+	}
+	return problems, nil
+}
+
+var documentName = regexp.MustCompile(`\b[\w./-]*[A-Za-z0-9]\.md\b`)
+
+// CheckDocumentNames reports every name of a .md document in the file at
+// path that the repository does not hold: from the file's directory, from
+// the root, or anywhere by its base name (a README that says "FINDINGS.md"
+// of the chapter beside it).
+func CheckDocumentNames(root, path string, have map[string]bool) ([]Problem, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	name, _ := filepath.Rel(root, path)
+	var problems []Problem
+	for i, l := range strings.Split(string(b), "\n") {
+		for _, doc := range documentName.FindAllString(l, -1) {
+			rel, _ := filepath.Rel(root, filepath.Join(filepath.Dir(path), doc))
+			if have[filepath.ToSlash(rel)] || have[strings.TrimPrefix(doc, "./")] || have["base:"+filepath.Base(doc)] {
+				continue
+			}
+			problems = append(problems, Problem{File: filepath.ToSlash(name), Line: i + 1, Ref: doc, Msg: "names a document the repository does not hold"})
+		}
+	}
+	return problems, nil
+}
