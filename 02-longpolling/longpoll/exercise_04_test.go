@@ -3,6 +3,7 @@
 package longpoll
 
 import (
+	"context"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -21,8 +22,12 @@ func TestExercise4(t *testing.T) {
 			t.Errorf("the bound is not 60 s yet: ParseWait(wait=%s) error = %v, want ok=%v", q, err, ok)
 		}
 	}
+	// Bounded: where 61 s is still allowed, the request is held, so it
+	// gives up after a second instead of waiting the minute.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
 	w := httptest.NewRecorder()
-	NewHandler(NewBoard(poll.NewLog())).ServeHTTP(w, httptest.NewRequest("GET", "/messages?wait=61s", nil))
+	NewHandler(NewBoard(poll.NewLog())).ServeHTTP(w, httptest.NewRequest("GET", "/messages?wait=61s", nil).WithContext(ctx))
 	if w.Code != 400 || !strings.Contains(w.Body.String(), "1m0s") {
 		t.Errorf("GET ?wait=61s: %d %s, want a 400 that names the bound 1m0s", w.Code, w.Body)
 	}
