@@ -144,7 +144,7 @@ func TestFirstFailure(t *testing.T) {
 }
 
 func TestVerdictString(t *testing.T) {
-	v := Verdict{Exercise{N: 2, Kind: Build, Title: "One more bad input", Chapter: "01-polling"}, "not yet", "x_test.go:3: missing\n  more"}
+	v := Verdict{Exercise{N: 2, Kind: Build, Title: "One more bad input", Chapter: "01-polling"}, "not yet", "    x_test.go:3: missing\n      more"}
 	want := "01.2 One more bad input (build): not yet\n    x_test.go:3: missing\n      more\n"
 	if diff := cmp.Diff(want, v.String()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)

@@ -71,8 +71,11 @@ func (v Verdict) String() string {
 	e := v.Exercise
 	s := e.ID() + " " + e.Title + " (" + e.Kind + "): " + v.State + "\n"
 	if v.Detail != "" {
-		for _, l := range strings.Split(strings.TrimRight(v.Detail, "\n"), "\n") {
-			s += "    " + l + "\n"
+		lines := strings.Split(strings.TrimRight(v.Detail, "\n"), "\n")
+		// go test indents an assertion; the verdict indents it its own way.
+		indent := lines[0][:len(lines[0])-len(strings.TrimLeft(lines[0], " \t"))]
+		for _, l := range lines {
+			s += "    " + strings.TrimPrefix(l, indent) + "\n"
 		}
 	}
 	return s
