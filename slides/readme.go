@@ -684,3 +684,59 @@ func CheckDocumentNames(root, path string, have map[string]bool) ([]Problem, err
 	}
 	return problems, nil
 }
+
+// How a README names another chapter's exercise: "05's exercise 11",
+// "chapter 05's exercise 11", "exercise 11 of 05".
+var (
+	exerciseRefOwner = regexp.MustCompile(`\b(\d\d)'s exercise (\d+)`)
+	exerciseRefOf    = regexp.MustCompile(`\bexercise (\d+) of (\d\d)\b`)
+)
+
+// CheckExerciseRefs reports every reference in the README at path to a
+// chapter's exercise that the chapter's README does not have.
+func CheckExerciseRefs(root, path string) ([]Problem, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	name, _ := filepath.Rel(root, path)
+	var problems []Problem
+	for i, l := range strings.Split(string(b), "\n") {
+		var refs [][2]string // chapter, number
+		for _, m := range exerciseRefOwner.FindAllStringSubmatch(l, -1) {
+			refs = append(refs, [2]string{m[1], m[2]})
+		}
+		for _, m := range exerciseRefOf.FindAllStringSubmatch(l, -1) {
+			refs = append(refs, [2]string{m[2], m[1]})
+		}
+		for _, ref := range refs {
+			if msg := exerciseExists(root, ref[0], ref[1]); msg != "" {
+				problems = append(problems, Problem{File: filepath.ToSlash(name), Line: i + 1, Ref: ref[0] + "'s exercise " + ref[1], Msg: msg})
+			}
+		}
+	}
+	return problems, nil
+}
+
+// exerciseExists says what is wrong with "chapter's exercise n", or "".
+func exerciseExists(root, chapter, n string) string {
+	dirs, _ := filepath.Glob(filepath.Join(root, chapter+"-*"))
+	if len(dirs) == 0 {
+		return "no chapter " + chapter
+	}
+	b, err := os.ReadFile(filepath.Join(dirs[0], "README.md"))
+	if err != nil {
+		return err.Error()
+	}
+	in := false
+	for _, l := range strings.Split(string(b), "\n") {
+		if title, ok := strings.CutPrefix(l, "## "); ok {
+			in = strings.TrimSpace(title) == "Exercises"
+			continue
+		}
+		if m := exerciseItem.FindStringSubmatch(l); in && m != nil && m[1] == n {
+			return ""
+		}
+	}
+	return "chapter " + chapter + "'s README has no exercise " + n
+}

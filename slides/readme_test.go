@@ -236,3 +236,32 @@ func TestDocumentNamesExist(t *testing.T) {
 		t.Errorf("CheckDocumentNames (-want +got):\n%s", diff)
 	}
 }
+
+// TestExerciseRefs: every README's reference to another chapter's exercise
+// names one that exists.
+func TestExerciseRefs(t *testing.T) {
+	root, _ := filepath.Abs("..")
+	readmes, _ := filepath.Glob(filepath.Join(root, "[0-9][0-9]-*", "README.md"))
+	for _, readme := range append(readmes, filepath.Join(root, "README.md")) {
+		problems, err := CheckExerciseRefs(root, readme)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range problems {
+			t.Error(p)
+		}
+	}
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"05-x/README.md": "## Exercises\n\n1. **One.** *(build)* x\n",
+		"README.md":      "05's exercise 1 and chapter 05's exercise 2, exercise 1 of 05, 07's exercise 1\n",
+	})
+	got, _ := CheckExerciseRefs(dir, filepath.Join(dir, "README.md"))
+	want := []Problem{
+		{File: "README.md", Line: 1, Ref: "05's exercise 2", Msg: "chapter 05's README has no exercise 2"},
+		{File: "README.md", Line: 1, Ref: "07's exercise 1", Msg: "no chapter 07"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CheckExerciseRefs (-want +got):\n%s", diff)
+	}
+}
