@@ -6,7 +6,7 @@ CHAPTER  ?= 05-gorilla-chat
 BENCH    ?= .
 BENCHTIME ?= 1s
 
-.PHONY: test vet fmt-check run bench fuzz figures
+.PHONY: test vet fmt-check run bench fuzz figures exercise exercises check-exercises
 
 ## test: vet, format check and every test of every chapter under the race detector
 test:
@@ -46,3 +46,15 @@ slides:
 ## figures: every measured figure with its day and its code's; says which are older than their code, then measures the quick ones again (FIGURES_FLAGS=-list to only list)
 figures:
 	@scripts/test-env.sh $(GO) run ./slides/cmd/figures $(FIGURES_FLAGS)
+
+## exercise: check one exercise and print a short verdict, e.g. make exercise EX=02.1 (WATCH=1 to check again on each change)
+exercise:
+	@$(GO) run ./testkit/cmd/exercise $(if $(WATCH),-watch) $(EX)
+
+## exercises: the progress table of every chapter's exercises
+exercises:
+	@$(GO) run ./testkit/cmd/exercise -list
+
+## check-exercises: prove every exercise (a checker fails untouched and passes with the solution; a break fails as described)
+check-exercises:
+	@scripts/test-env.sh $(GO) run ./testkit/cmd/exercise -prove

@@ -629,3 +629,114 @@ func CheckSections(root, path string) ([]Problem, error) {
 	}
 	return problems, nil
 }
+
+// An item of a README's exercise list, and its kind label after the title.
+var (
+	exerciseItem  = regexp.MustCompile(`^(\d+)\. \*\*[^*]+\*\*`)
+	exerciseLabel = regexp.MustCompile(`^\d+\. \*\*[^*]+\*\* \*\((build|break|measure)\)\*`)
+)
+
+// CheckExerciseLabels reports every exercise of the "## Exercises" section
+// that lacks its kind label, *(build)*, *(break)* or *(measure)*, right
+// after its bold title.
+func CheckExerciseLabels(root, path string) ([]Problem, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	name, _ := filepath.Rel(root, path)
+	var problems []Problem
+	in := false
+	for i, l := range strings.Split(string(b), "\n") {
+		if title, ok := strings.CutPrefix(l, "## "); ok {
+			in = strings.TrimSpace(title) == "Exercises"
+			continue
+		}
+		if in && exerciseItem.MatchString(l) && !exerciseLabel.MatchString(l) {
+			problems = append(problems, Problem{File: filepath.ToSlash(name), Line: i + 1, Ref: exerciseItem.FindString(l),
+				Msg: "no kind label after the title: *(build)*, *(break)* or *(measure)*"})
+		}
+	}
+	return problems, nil
+}
+
+var documentName = regexp.MustCompile(`\b[\w./-]*[A-Za-z0-9]\.md\b`)
+
+// CheckDocumentNames reports every name of a .md document in the file at
+// path that the repository does not hold: from the file's directory, from
+// the root, or anywhere by its base name (a README that says "FINDINGS.md"
+// of the chapter beside it).
+func CheckDocumentNames(root, path string, have map[string]bool) ([]Problem, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	name, _ := filepath.Rel(root, path)
+	var problems []Problem
+	for i, l := range strings.Split(string(b), "\n") {
+		for _, doc := range documentName.FindAllString(l, -1) {
+			rel, _ := filepath.Rel(root, filepath.Join(filepath.Dir(path), doc))
+			if have[filepath.ToSlash(rel)] || have[strings.TrimPrefix(doc, "./")] || have["base:"+filepath.Base(doc)] {
+				continue
+			}
+			problems = append(problems, Problem{File: filepath.ToSlash(name), Line: i + 1, Ref: doc, Msg: "names a document the repository does not hold"})
+		}
+	}
+	return problems, nil
+}
+
+// How a README names another chapter's exercise: "05's exercise 11",
+// "chapter 05's exercise 11", "exercise 11 of 05".
+var (
+	exerciseRefOwner = regexp.MustCompile(`\b(\d\d)'s exercise (\d+)`)
+	exerciseRefOf    = regexp.MustCompile(`\bexercise (\d+) of (\d\d)\b`)
+)
+
+// CheckExerciseRefs reports every reference in the README at path to a
+// chapter's exercise that the chapter's README does not have.
+func CheckExerciseRefs(root, path string) ([]Problem, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	name, _ := filepath.Rel(root, path)
+	var problems []Problem
+	for i, l := range strings.Split(string(b), "\n") {
+		var refs [][2]string // chapter, number
+		for _, m := range exerciseRefOwner.FindAllStringSubmatch(l, -1) {
+			refs = append(refs, [2]string{m[1], m[2]})
+		}
+		for _, m := range exerciseRefOf.FindAllStringSubmatch(l, -1) {
+			refs = append(refs, [2]string{m[2], m[1]})
+		}
+		for _, ref := range refs {
+			if msg := exerciseExists(root, ref[0], ref[1]); msg != "" {
+				problems = append(problems, Problem{File: filepath.ToSlash(name), Line: i + 1, Ref: ref[0] + "'s exercise " + ref[1], Msg: msg})
+			}
+		}
+	}
+	return problems, nil
+}
+
+// exerciseExists says what is wrong with "chapter's exercise n", or "".
+func exerciseExists(root, chapter, n string) string {
+	dirs, _ := filepath.Glob(filepath.Join(root, chapter+"-*"))
+	if len(dirs) == 0 {
+		return "no chapter " + chapter
+	}
+	b, err := os.ReadFile(filepath.Join(dirs[0], "README.md"))
+	if err != nil {
+		return err.Error()
+	}
+	in := false
+	for _, l := range strings.Split(string(b), "\n") {
+		if title, ok := strings.CutPrefix(l, "## "); ok {
+			in = strings.TrimSpace(title) == "Exercises"
+			continue
+		}
+		if m := exerciseItem.FindStringSubmatch(l); in && m != nil && m[1] == n {
+			return ""
+		}
+	}
+	return "chapter " + chapter + "'s README has no exercise " + n
+}

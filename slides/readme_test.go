@@ -173,3 +173,95 @@ func TestMakeTargets(t *testing.T) {
 		t.Errorf("makeTargets of a missing Makefile: err = %v, want not exist", err)
 	}
 }
+
+// TestExerciseLabels: in a chapter with an exercises manifest, every
+// exercise of its README says its kind.
+func TestExerciseLabels(t *testing.T) {
+	root, _ := filepath.Abs("..")
+	manifests, _ := filepath.Glob(filepath.Join(root, "[0-9][0-9]-*", "exercises", "exercises.json"))
+	for _, m := range manifests {
+		problems, err := CheckExerciseLabels(root, filepath.Join(filepath.Dir(filepath.Dir(m)), "README.md"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range problems {
+			t.Error(p)
+		}
+	}
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"README.md": "1. **Before.** x\n## Exercises\n\n1. **Done.** *(build)* x\n2. **Bare.** x\n## Further reading\n"})
+	got, _ := CheckExerciseLabels(dir, filepath.Join(dir, "README.md"))
+	want := []Problem{{File: "README.md", Line: 5, Ref: "2. **Bare.**", Msg: "no kind label after the title: *(build)*, *(break)* or *(measure)*"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CheckExerciseLabels (-want +got):\n%s", diff)
+	}
+}
+
+// TestDocumentNamesExist: no README, Go file, deck or note of the project
+// names a .md document the repository does not hold.
+func TestDocumentNamesExist(t *testing.T) {
+	root, _ := filepath.Abs("..")
+	have := map[string]bool{}
+	var files []string
+	filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.Name() == ".git" || d.Name() == "testdata" {
+			if d != nil && d.IsDir() && p != root {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		rel, _ := filepath.Rel(root, p)
+		have[filepath.ToSlash(rel)], have["base:"+d.Name()] = true, true
+		if ext := filepath.Ext(p); ext == ".md" || ext == ".go" || ext == ".slide" {
+			files = append(files, p)
+		}
+		return nil
+	})
+	for _, f := range files {
+		problems, err := CheckDocumentNames(root, f, have)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range problems {
+			t.Error(p)
+		}
+	}
+	// The names are built, so that this file itself names no document.
+	const md = ".md"
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"a.go": "// see DESIGN" + md + " and ./b" + md + "\n"})
+	got, _ := CheckDocumentNames(dir, filepath.Join(dir, "a.go"), map[string]bool{"b" + md: true, "base:b" + md: true})
+	want := []Problem{{File: "a.go", Line: 1, Ref: "DESIGN" + md, Msg: "names a document the repository does not hold"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CheckDocumentNames (-want +got):\n%s", diff)
+	}
+}
+
+// TestExerciseRefs: every README's reference to another chapter's exercise
+// names one that exists.
+func TestExerciseRefs(t *testing.T) {
+	root, _ := filepath.Abs("..")
+	readmes, _ := filepath.Glob(filepath.Join(root, "[0-9][0-9]-*", "README.md"))
+	for _, readme := range append(readmes, filepath.Join(root, "README.md")) {
+		problems, err := CheckExerciseRefs(root, readme)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range problems {
+			t.Error(p)
+		}
+	}
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"05-x/README.md": "## Exercises\n\n1. **One.** *(build)* x\n",
+		"README.md":      "05's exercise 1 and chapter 05's exercise 2, exercise 1 of 05, 07's exercise 1\n",
+	})
+	got, _ := CheckExerciseRefs(dir, filepath.Join(dir, "README.md"))
+	want := []Problem{
+		{File: "README.md", Line: 1, Ref: "05's exercise 2", Msg: "chapter 05's README has no exercise 2"},
+		{File: "README.md", Line: 1, Ref: "07's exercise 1", Msg: "no chapter 07"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CheckExerciseRefs (-want +got):\n%s", diff)
+	}
+}

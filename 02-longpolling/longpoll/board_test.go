@@ -87,28 +87,82 @@ func TestWaitTimeout(t *testing.T) {
 	}
 }
 
-// TestOneAppendWakesEveryWaiter holds many Waits, some already served
-// since=1 and some since=0, and checks one Append answers them all.
+// TestOneAppendWakesEveryWaiter holds many Waits and checks one Append
+// answers them all. The waits are bounded: a broken wake-up fails in
+// seconds, saying how many woke, instead of hanging.
 func TestOneAppendWakesEveryWaiter(t *testing.T) {
 	const n = 1000
 	b := NewBoard(poll.NewLog())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	var wg sync.WaitGroup
 	answers := make([][]string, n)
 	for i := 0; i < n; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			answers[i] = bodies(b.Wait(context.Background(), 0))
+			answers[i] = bodies(b.Wait(ctx, 0))
 		}()
 	}
 	waitFor(t, "every waiter is waiting", func() bool { return b.Waiting() == n })
 	b.Append("ann", "to all")
-	wg.Wait()
-	for i, got := range answers {
-		if diff := cmp.Diff([]string{"to all"}, got); diff != "" {
-			t.Fatalf("waiter %d (-want +got):\n%s", i, diff)
+	waitAll(t, &wg, cancel)
+	woke := 0
+	for _, got := range answers {
+		if cmp.Equal([]string{"to all"}, got) {
+			woke++
 		}
 	}
+	if woke != n {
+		t.Fatalf("after one Append, %d of %d waiters woke, want all %d", woke, n, n)
+	}
+}
+
+// waitAll waits for wg, but no more than 10 s: then it cancels what is
+// still waiting (cancel) so the test ends and reports who was answered.
+func waitAll(t *testing.T, wg *sync.WaitGroup, cancel context.CancelFunc) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		cancel()
+		<-done
+	}
+}
+
+// TestAppendDuringTheLookIsSeen forces the one ordering that can lose a
+// message: an Append lands just after Wait looked at the store and found
+// nothing. Wait must still answer it (it holds the channel that Append
+// closes), not sleep until its deadline.
+func TestAppendDuringTheLookIsSeen(t *testing.T) {
+	var b *Board
+	store := &lookHook{Store: poll.NewLog()}
+	store.afterEmptyLook = func() { b.Append("ann", "just in time") }
+	b = NewBoard(store)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	got := bodies(b.Wait(ctx, 0))
+	if diff := cmp.Diff([]string{"just in time"}, got); diff != "" {
+		t.Fatalf("a message appended while Wait looked at the store was lost: Wait answered after its 2s deadline (-want +got):\n%s", diff)
+	}
+}
+
+// lookHook is a store that runs afterEmptyLook once, the first time Since
+// finds nothing: the moment between Wait's look and its sleep.
+type lookHook struct {
+	poll.Store
+	afterEmptyLook func()
+	once           sync.Once
+}
+
+func (s *lookHook) Since(id int64) []poll.Message {
+	msgs := s.Store.Since(id)
+	if len(msgs) == 0 {
+		s.once.Do(s.afterEmptyLook)
+	}
+	return msgs
 }
 
 // TestConcurrentAppendsLoseNothing races appenders against a reader that
