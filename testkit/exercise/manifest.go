@@ -107,7 +107,7 @@ func ReadManifest(path string) (Manifest, error) {
 	return m, nil
 }
 
-var testName = regexp.MustCompile(`^(Test\w+)(\|Test\w+)*$`)
+var testName = regexp.MustCompile(`^((?:Test|Fuzz)\w+)(\|(?:Test|Fuzz)\w+)*$`)
 
 func (e Exercise) check(last int) error {
 	if e.N <= last {
