@@ -132,6 +132,9 @@ func WaitText(t testing.TB, ctx context.Context, selector, want string) string {
 	js := fmt.Sprintf(`(() => { const e = document.querySelector(%q); return e ? e.textContent : ""; })()`, selector)
 	for {
 		if err := chromedp.Run(ctx, chromedp.Evaluate(js, &got)); err != nil {
+			if ctx.Err() != nil { // the time ran out while asking: the same failure as below
+				t.Fatalf("browser: %q never appeared in %s (last text %q): %v", want, selector, got, ctx.Err())
+			}
 			t.Fatalf("browser: wait for %q in %s: %v (last text %q)", want, selector, err, got)
 		}
 		if strings.Contains(got, want) {

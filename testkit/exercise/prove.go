@@ -13,27 +13,45 @@ import (
 )
 
 // Prove checks every exercise of ms as a teacher would before class, and
-// writes one line per exercise to w. It returns every problem found; none
-// means every build exercise can be done and every break breaks.
+// writes one line per exercise to w, in order. It returns every problem
+// found; none means every build exercise can be done and every break
+// breaks. Two exercises are proved at a time: most of a proof is waiting
+// (a browser, a deadline, a build), so two keep a 2-core machine busy.
 func Prove(ctx context.Context, root string, ms []Manifest, w io.Writer) []string {
 	var problems []string
+	var all []Exercise
 	for _, m := range ms {
 		for _, p := range CheckReadmeList(m) {
 			problems = append(problems, m.Chapter+"/README.md: "+p)
 			fmt.Fprintf(w, "%s README: %s\n", m.Chapter, p)
 		}
-		for _, e := range m.Exercises {
+		all = append(all, m.Exercises...)
+	}
+	type proof struct {
+		found []string
+		took  time.Duration
+	}
+	proofs := make([]chan proof, len(all))
+	slots := make(chan struct{}, 2)
+	for i, e := range all {
+		proofs[i] = make(chan proof, 1)
+		go func() {
+			slots <- struct{}{}
+			defer func() { <-slots }()
 			start := time.Now()
-			found := ProveOne(ctx, root, e)
-			state := "ok"
-			if len(found) > 0 {
-				state = "FAIL"
-			}
-			fmt.Fprintf(w, "%-5s %-7s %-4s %5.1fs  %s\n", e.ID(), e.Kind, state, time.Since(start).Seconds(), e.Title)
-			for _, p := range found {
-				fmt.Fprintf(w, "        %s\n", strings.ReplaceAll(p, "\n", "\n        "))
-				problems = append(problems, e.ID()+": "+p)
-			}
+			proofs[i] <- proof{ProveOne(ctx, root, e), time.Since(start)}
+		}()
+	}
+	for i, e := range all {
+		p := <-proofs[i]
+		state := "ok"
+		if len(p.found) > 0 {
+			state = "FAIL"
+		}
+		fmt.Fprintf(w, "%-5s %-7s %-4s %5.1fs  %s\n", e.ID(), e.Kind, state, p.took.Seconds(), e.Title)
+		for _, f := range p.found {
+			fmt.Fprintf(w, "        %s\n", strings.ReplaceAll(f, "\n", "\n        "))
+			problems = append(problems, e.ID()+": "+f)
 		}
 	}
 	return problems
