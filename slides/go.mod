@@ -25,7 +25,10 @@ replace (
 	example.com/wswalk/testkit => ../testkit
 )
 
-require example.com/wswalk/05-gorilla-chat v0.0.0
+require (
+	example.com/wswalk/05-gorilla-chat v0.0.0
+	example.com/wswalk/testkit v0.0.0
+)
 
 replace (
 	example.com/wswalk/01-polling => ../01-polling

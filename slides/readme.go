@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"example.com/wswalk/testkit/exercise"
 )
 
 // CheckReadme reads the README at path, inside the repository at root, and
@@ -630,34 +632,33 @@ func CheckSections(root, path string) ([]Problem, error) {
 	return problems, nil
 }
 
-// An item of a README's exercise list, and its kind label after the title.
-var (
-	exerciseItem  = regexp.MustCompile(`^(\d+)\. \*\*[^*]+\*\*`)
-	exerciseLabel = regexp.MustCompile(`^\d+\. \*\*[^*]+\*\* \*\((build|break|measure)\)\*`)
-)
-
 // CheckExerciseLabels reports every exercise of the "## Exercises" section
 // that lacks its kind label, *(build)*, *(break)* or *(measure)*, right
-// after its bold title.
+// after its bold title (the list as exercise.ReadmeList reads it).
 func CheckExerciseLabels(root, path string) ([]Problem, error) {
-	b, err := os.ReadFile(path)
+	list, err := readmeExercises(path)
 	if err != nil {
 		return nil, err
 	}
 	name, _ := filepath.Rel(root, path)
 	var problems []Problem
-	in := false
-	for i, l := range strings.Split(string(b), "\n") {
-		if title, ok := strings.CutPrefix(l, "## "); ok {
-			in = strings.TrimSpace(title) == "Exercises"
-			continue
-		}
-		if in && exerciseItem.MatchString(l) && !exerciseLabel.MatchString(l) {
-			problems = append(problems, Problem{File: filepath.ToSlash(name), Line: i + 1, Ref: exerciseItem.FindString(l),
+	for _, e := range list {
+		if e.Kind != "build" && e.Kind != "break" && e.Kind != "measure" {
+			problems = append(problems, Problem{File: filepath.ToSlash(name), Line: e.Line, Ref: e.Item,
 				Msg: "no kind label after the title: *(build)*, *(break)* or *(measure)*"})
 		}
 	}
 	return problems, nil
+}
+
+// readmeExercises is the exercise list of the README at path.
+func readmeExercises(path string) ([]exercise.ReadmeEntry, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return exercise.ReadmeList(f)
 }
 
 var documentName = regexp.MustCompile(`\b[\w./-]*[A-Za-z0-9]\.md\b`)
@@ -724,17 +725,12 @@ func exerciseExists(root, chapter, n string) string {
 	if len(dirs) == 0 {
 		return "no chapter " + chapter
 	}
-	b, err := os.ReadFile(filepath.Join(dirs[0], "README.md"))
+	list, err := readmeExercises(filepath.Join(dirs[0], "README.md"))
 	if err != nil {
 		return err.Error()
 	}
-	in := false
-	for _, l := range strings.Split(string(b), "\n") {
-		if title, ok := strings.CutPrefix(l, "## "); ok {
-			in = strings.TrimSpace(title) == "Exercises"
-			continue
-		}
-		if m := exerciseItem.FindStringSubmatch(l); in && m != nil && m[1] == n {
+	for _, e := range list {
+		if strconv.Itoa(e.N) == n {
 			return ""
 		}
 	}

@@ -157,7 +157,8 @@ func TestReadmeList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []ReadmeEntry{{1, "Catch up", "measure"}, {2, "No label", ""}, {3, "Break it!", "break"}}
+	want := []ReadmeEntry{{1, "Catch up", "measure", 7, "1. **Catch up.**"}, {2, "No label", "", 9, "2. **No label.**"},
+		{3, "Break it!", "break", 10, "3. **Break it!**"}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("ReadmeList (-want +got):\n%s", diff)
 	}

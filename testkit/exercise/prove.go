@@ -143,6 +143,8 @@ var readmeItem = regexp.MustCompile(`^(\d+)\. \*\*(.+?)\*\*(?: \*\((\w+)\)\*)?`)
 type ReadmeEntry struct {
 	N           int
 	Title, Kind string // Kind "" when the label is missing
+	Line        int    // 1-based, in the README
+	Item        string // the item's start as written: "2. **Bare.**"
 }
 
 // ReadmeList reads the numbered list of the "## Exercises" section.
@@ -150,7 +152,7 @@ func ReadmeList(r io.Reader) ([]ReadmeEntry, error) {
 	var out []ReadmeEntry
 	sc := bufio.NewScanner(r)
 	in := false
-	for sc.Scan() {
+	for n := 1; sc.Scan(); n++ {
 		line := sc.Text()
 		if strings.HasPrefix(line, "## ") {
 			in = strings.TrimSpace(line[3:]) == "Exercises"
@@ -160,9 +162,10 @@ func ReadmeList(r io.Reader) ([]ReadmeEntry, error) {
 		if !in || m == nil {
 			continue
 		}
-		var n int
-		fmt.Sscan(m[1], &n)
-		out = append(out, ReadmeEntry{N: n, Title: strings.TrimSuffix(m[2], "."), Kind: m[3]})
+		var number int
+		fmt.Sscan(m[1], &number)
+		item := m[1] + ". **" + m[2] + "**"
+		out = append(out, ReadmeEntry{N: number, Title: strings.TrimSuffix(m[2], "."), Kind: m[3], Line: n, Item: item})
 	}
 	return out, sc.Err()
 }
